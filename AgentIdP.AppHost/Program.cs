@@ -1,0 +1,24 @@
+using AgentIdP;
+using AgentIdP.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var infra = Infrastructure.Add(builder);
+
+var api = builder.AddProject<Projects.AgentIdP_Api>(ResourceNames.Api)
+    .WithReplicas(2)
+    .WithReference(infra.Database).WaitFor(infra.DatabaseServer)
+    .WithReference(infra.Cache).WaitFor(infra.CacheServer)
+    .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
+    .WithHttpHealthCheck(ServiceDefaultsPaths.Health);
+
+// Every replica signs tokens for one issuer: the address clients reach the API at.
+api.WithEnvironment("Identity__Issuer", api.GetEndpoint("http"));
+
+builder.AddProject<Projects.AgentIdP_Portal>(ResourceNames.Portal)
+    .WithReference(api).WaitFor(api)
+    .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
+    .WithHttpHealthCheck(ServiceDefaultsPaths.Health)
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AgentIdP.Portal.Pages;
+
+[IgnoreAntiforgeryToken]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class ErrorModel : PageModel
+{
+    public string Title { get; private set; } = "Something went wrong";
+    public string Message { get; private set; } = "The portal hit an unexpected error. Try again in a moment.";
+
+    public void OnGet(int? status)
+    {
+        if (status == StatusCodes.Status404NotFound)
+        {
+            Title = "Page not found";
+            Message = "There is no page at this address.";
+        }
+        else if (status is >= 400 and < 500)
+        {
+            Title = "Request not accepted";
+            Message = $"The portal could not handle this request (status {status}).";
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AgentIdP.TestSupport;
+
+/// <summary>
+/// The real API in-process against real Postgres and Redis, with its own database. <see cref="Settings"/> adds or
+/// overrides configuration (feature flags, clocks) before the host is built.
+/// </summary>
+public class ApiFactory(string databaseConnectionString, string redisConnectionString) : WebApplicationFactory<Api.Platform.IdentityOptions>
+{
+    public const string TestIssuer = "http://agentidp.test";
+
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Identity:Issuer"] = TestIssuer,
+        ["DEMO_SEED"] = "false",
+    };
+
+    public string DatabaseConnectionString => databaseConnectionString;
+
+    /// <summary>A factory with a fresh database on the shared servers.</summary>
+    public static async Task<ApiFactory> CreateAsync()
+    {
+        var servers = await Servers.SharedAsync();
+        return new ApiFactory(await servers.CreateDatabaseAsync("api"), servers.RedisConnectionString);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.Database}", databaseConnectionString);
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", redisConnectionString);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+}
