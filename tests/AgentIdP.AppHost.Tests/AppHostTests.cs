@@ -53,7 +53,8 @@ public sealed class AppHostTests(ITestOutputHelper output)
         await foreach (var evt in app.ResourceNotifications.WatchAsync(ct))
         {
             if (evt.Resource.Name != resource || evt.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy) continue;
-            var url = evt.Snapshot.Urls.FirstOrDefault(u => !u.IsInternal && u.Url.StartsWith("http://", StringComparison.Ordinal))?.Url;
+            // Each replica listens on its own port behind the proxy; its environment says which.
+            var url = evt.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value?.Split(';')[0];
             if (url is not null) healthy[evt.ResourceId] = url;
             if (healthy.Count == expected) break;
         }

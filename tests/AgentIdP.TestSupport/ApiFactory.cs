@@ -10,11 +10,16 @@ namespace AgentIdP.TestSupport;
 public class ApiFactory(string databaseConnectionString, string redisConnectionString) : WebApplicationFactory<Api.Platform.IdentityOptions>
 {
     public const string TestIssuer = "http://agentidp.test";
+    public const string PlatformAdminClientId = "platform-admin";
+    public const string PlatformAdminSecret = "test-platform-admin-secret-0123456789abcdef";
 
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Identity:Issuer"] = TestIssuer,
         ["DEMO_SEED"] = "false",
+        ["Identity:SecretPepper"] = "test-pepper-0123456789abcdef0123456789abcdef",
+        ["Identity:PlatformAdmin:ClientId"] = PlatformAdminClientId,
+        ["Identity:PlatformAdmin:ClientSecret"] = PlatformAdminSecret,
     };
 
     public string DatabaseConnectionString => databaseConnectionString;
