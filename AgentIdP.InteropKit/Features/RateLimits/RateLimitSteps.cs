@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AgentIdP.InteropKit.Target;
+
+namespace AgentIdP.InteropKit.Features.RateLimits;
+
+/// <summary>
+/// Rate-limit answers: <c>Retry-After</c> (RFC 9110 §10.2.3) and the IETF RateLimit header fields. Both the current
+/// draft's form (<c>RateLimit-Policy: "default";q=100;w=60</c>, <c>RateLimit: "default";r=42;t=30</c>) and the older
+/// one (<c>RateLimit-Policy: 100;w=60</c>, <c>RateLimit: limit=100, remaining=42, reset=30</c>) are accepted.
+/// </summary>
+[Binding]
+public sealed partial class RateLimitSteps(TargetClient target)
+{
+    private const string TenantApi = "/api/tenant";
+    private const int BurstWithoutPolicy = 100;
+    private const int MaxBurst = 500;
+
+    private Answer? _answer;
+    private Answer? _limited;
+    private bool _announced;
+
+    [Given("the tenant API announces its rate limit with a RateLimit-Policy header")]
+    public async Task Announces()
+    {
+        _answer = await target.GetAsAdminAsync(TenantApi);
+        if (_answer.Status == 404) throw Check.Skip($"the target has no AgentIdP tenant API (GET {TenantApi} answered 404)");
+        if (_answer.Header("RateLimit-Policy") is null) throw Check.Skip("the target sends no RateLimit-Policy header, so it announces no rate limit");
+    }
+
+    [Then("the RateLimit-Policy header names a quota")]
+    public void PolicyNamesQuota()
+    {
+        var policy = _answer!.Header("RateLimit-Policy")!;
+        Check.That(Quota(policy) is not null, $"RateLimit-Policy \"{policy}\" names no quota (q=<integer>, or a bare integer in older drafts)");
+    }
+
+    [Then("the RateLimit header names the remaining quota")]
+    public void NamesRemaining()
+    {
+        var header = _answer!.Header("RateLimit");
+        Check.That(header is not null, "the answer carries RateLimit-Policy but no RateLimit header");
+        Check.That(Remaining().IsMatch(header!), $"RateLimit \"{header}\" names no remaining quota (r=<integer>, or remaining=<integer> in older drafts)");
+    }
+
+    [When("the kit sends requests to the tenant API until one is limited")]
+    public async Task Burst()
+    {
+        var first = await target.GetAsAdminAsync(TenantApi);
+        if (first.Status == 404) throw Check.Skip($"the target has no AgentIdP tenant API (GET {TenantApi} answered 404)");
+        _announced = first.Header("RateLimit-Policy") is not null;
+        var count = Quota(first.Header("RateLimit-Policy") ?? "") is { } quota ? (int)Math.Min(quota + 10, MaxBurst) : BurstWithoutPolicy;
+        for (var i = 0; i < count && _limited is null; i++)
+        {
+            var answer = await target.GetAsAdminAsync(TenantApi);
+            if (answer.Status == 429) _limited = answer;
+        }
+        if (_limited is null) throw Check.Skip($"none of {count + 1} quick requests to {TenantApi} was rate-limited");
+    }
+
+    [Then("the limited answer is 429 with a Retry-After delay")]
+    public void RetryAfter()
+    {
+        var value = _limited!.Header("Retry-After");
+        Check.That(value is not null, "the 429 answer has no Retry-After header");
+        var valid = (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+            || DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        Check.That(valid, $"Retry-After is \"{value}\", neither delay-seconds nor an HTTP date");
+    }
+
+    [Then("the limited answer carries RateLimit headers if the target announces them")]
+    public void LimitedAnswerAnnounces()
+    {
+        if (!_announced) return;
+        Check.That(_limited!.Header("RateLimit-Policy") is not null && _limited.Header("RateLimit") is not null,
+            "the target announces RateLimit headers on ordinary answers but not on its 429");
+    }
+
+    private static long? Quota(string policy) =>
+        QuotaParameter().Match(policy) is { Success: true } q ? long.Parse(q.Groups[1].Value, CultureInfo.InvariantCulture)
+        : BareQuota().Match(policy) is { Success: true } bare ? long.Parse(bare.Groups[1].Value, CultureInfo.InvariantCulture)
+        : null;
+
+    [GeneratedRegex(@";\s*q=(\d+)")]
+    private static partial Regex QuotaParameter();
+
+    [GeneratedRegex(@"^\s*(\d+)\s*(;|,|$)")]
+    private static partial Regex BareQuota();
+
+    [GeneratedRegex(@"(;\s*r=\d+)|(\bremaining=\d+)")]
+    private static partial Regex Remaining();
+}
