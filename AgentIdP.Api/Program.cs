@@ -1,17 +1,42 @@
+using AgentIdP.Api.Agents;
+using AgentIdP.Api.Audit;
+using AgentIdP.Api.Auth;
+using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Data;
+using AgentIdP.Api.Demo;
+using AgentIdP.Api.Dids;
+using AgentIdP.Api.Keys;
+using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tenants;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPlatform();
 builder.AddData();
+builder.AddCluster();
+builder.AddKeys();
+builder.AddOAuth();
+builder.AddApiAuthentication();
+builder.AddTenants();
+builder.AddAgents();
+builder.AddDemoSeed();
 
 var app = builder.Build();
 
 app.UsePlatform();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
 app.MapApiReference();
+app.MapOAuth();
+app.MapKeys();
+app.MapTenants();
+app.MapAgents();
+app.MapDids();
+app.MapAudit();
 
 app.Run();
 

@@ -4,11 +4,16 @@ using AgentIdP.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var infra = Infrastructure.Add(builder);
+var secrets = Secrets.Add(builder);
 
 var api = builder.AddProject<Projects.AgentIdP_Api>(ResourceNames.Api)
     .WithReplicas(2)
     .WithReference(infra.Database).WaitFor(infra.DatabaseServer)
     .WithReference(infra.Cache).WaitFor(infra.CacheServer)
+    .WithEnvironment("Identity__SecretPepper", secrets.Pepper)
+    .WithEnvironment("Identity__PlatformAdmin__ClientSecret", secrets.PlatformAdmin)
+    .WithEnvironment("DEMO_SEED", "true")
+    .WithEnvironment("Demo__AdminSecret", secrets.DemoAdmin)
     .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health);
 
@@ -20,5 +25,7 @@ builder.AddProject<Projects.AgentIdP_Portal>(ResourceNames.Portal)
     .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health)
     .WithExternalHttpEndpoints();
+
+secrets.PrintDemoSignIn(builder);
 
 builder.Build().Run();

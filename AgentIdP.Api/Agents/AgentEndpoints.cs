@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using AgentIdP.Api.Audit;
+using AgentIdP.Api.Auth;
+using AgentIdP.Api.Dids;
+using AgentIdP.Api.OAuth;
+using AgentIdP.Api.Platform;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AgentIdP.Api.Agents;
+
+/// <summary>Agents of the caller's tenant: create (with a secret shown once), list, read, update, disable, delete, rotate.</summary>
+public static class AgentEndpoints
+{
+    public static WebApplicationBuilder AddAgents(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AgentStore>();
+        builder.Services.AddSingleton<DidWeb>();
+        return builder;
+    }
+
+    public static WebApplication MapAgents(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/agents").WithTags("Agents").RequireTenantAdmin();
+        group.MapPost("", Create).WithSummary("Register an agent; the answer holds its client secret, shown this once");
+        group.MapGet("", List).WithSummary("The tenant's agents, newest first");
+        group.MapGet("/{id:guid}", Get).WithSummary("One agent");
+        group.MapPatch("/{id:guid}", Update).WithSummary("Change an agent's name, description, scopes or keys");
+        group.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "disabled", user, store, ct))
+            .WithSummary("Disable an agent: it can no longer get tokens");
+        group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "active", user, store, ct))
+            .WithSummary("Enable a disabled agent");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an agent and its credentials");
+        group.MapPost("/{id:guid}/credentials/rotate", Rotate)
+            .WithSummary("Issue a new client secret; the old one keeps working for the grace period");
+        return app;
+    }
+
+    private static async Task<Results<Created<CreatedAgent>, ProblemHttpResult>> Create(
+        CreateAgentRequest request, ClaimsPrincipal user, AgentStore store, CancellationToken ct)
+    {
+        if ((AgentValidation.Name(request.Name) ?? AgentValidation.Description(request.Description)
+             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks)) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        var created = await store.CreateAsync(user.TenantId(), user.Actor(), request, ct);
+        return TypedResults.Created($"/api/agents/{created.Agent.Id}", created);
+    }
+
+    private static async Task<Results<Ok<Page<Agent>>, ProblemHttpResult>> List(
+        ClaimsPrincipal user, AgentStore store, int? page, int? pageSize, CancellationToken ct)
+    {
+        if (Paging.Validate(page, pageSize) is { } problem) return problem;
+        var (p, size) = Paging.Resolve(page, pageSize);
+        return TypedResults.Ok(await store.ListAsync(user.TenantId(), p, size, ct));
+    }
+
+    private static async Task<Results<Ok<Agent>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
+        await store.GetAsync(user.TenantId(), id, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
+
+    private static async Task<Results<Ok<Agent>, ProblemHttpResult>> Update(
+        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, AgentStore store, CancellationToken ct)
+    {
+        if (((request.Name is null ? null : AgentValidation.Name(request.Name)) ?? AgentValidation.Description(request.Description)
+             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks)) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        return await store.UpdateAsync(user.TenantId(), user.Actor(), id, request, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
+    }
+
+    private static async Task<Results<Ok<Agent>, ProblemHttpResult>> SetStatus(
+        Guid id, string status, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
+        await store.SetStatusAsync(user.TenantId(), user.Actor(), id, status, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
+        await store.DeleteAsync(user.TenantId(), user.Actor(), id, ct) ? TypedResults.NoContent() : Problems.NotFound("agent");
+
+    private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> Rotate(
+        Guid id, RotateSecretRequest? request, ClaimsPrincipal user, AgentStore store, IOptions<IdentityOptions> options, CancellationToken ct)
+    {
+        var grace = request?.GracePeriodSeconds ?? options.Value.SecretGraceSeconds;
+        if (grace is < 0 or > 30 * 86_400) return Problems.BadRequest("gracePeriodSeconds must be between 0 and 2592000.");
+        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, TimeSpan.FromSeconds(grace), ct) is { } rotated
+            ? TypedResults.Ok(rotated) : Problems.NotFound("agent");
+    }
+}

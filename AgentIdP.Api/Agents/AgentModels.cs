@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentIdP.Api.OAuth;
+
+namespace AgentIdP.Api.Agents;
+
+public sealed record Agent(
+    Guid Id, string ClientId, string Name, string Description, string Status, string[] Scopes,
+    string Did, string DidDocumentUrl, int PublicKeyCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record CreateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks);
+
+public sealed record UpdateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks);
+
+public sealed record CreatedAgent(Agent Agent, string ClientSecret);
+
+public sealed record RotateSecretRequest(int? GracePeriodSeconds);
+
+public sealed record RotatedSecret(string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt);
+
+/// <summary>Checks on what tenants send about agents; each failure says which field and why.</summary>
+public static class AgentValidation
+{
+    public const int MaxScopes = 20;
+    public const int MaxKeys = 5;
+    private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+
+    public static string? Name(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "name is required."
+        : name.Length > 200 ? "name must be at most 200 characters."
+        : name.Any(char.IsControl) ? "name must not contain control characters."
+        : null;
+
+    public static string? Description(string? description) =>
+        description is { Length: > 2000 } ? "description must be at most 2000 characters." : null;
+
+    public static string? ScopeList(string[]? scopes)
+    {
+        if (scopes is null) return null;
+        if (scopes.Length > MaxScopes) return $"at most {MaxScopes} scopes.";
+        foreach (var scope in scopes)
+        {
+            if (scope is null || !Scopes.Valid().IsMatch(scope)) return "each scope must be 1-64 characters of letters, digits and : . _ / -.";
+            if (Scopes.IsReserved(scope)) return $"the scope '{scope}' is reserved for AgentIdP's own clients.";
+        }
+        return null;
+    }
+
+    /// <summary>A public JWK Set for private_key_jwt: at most five keys, each with a kid, none with private members.</summary>
+    public static string? Jwks(JsonObject? jwks)
+    {
+        if (jwks is null) return null;
+        if (jwks["keys"] is not JsonArray keys || keys.Count is 0 or > MaxKeys) return $"jwks must be {{\"keys\": [...]}} with 1 to {MaxKeys} keys.";
+        foreach (var node in keys)
+        {
+            if (node is not JsonObject key) return "each entry of jwks.keys must be a JWK object.";
+            if (PrivateMembers.Any(key.ContainsKey)) return "jwks must hold public keys only (no d, p, q, dp, dq, qi, k).";
+            if (key["kid"] is not JsonValue kid || kid.GetValueKind() != JsonValueKind.String || kid.GetValue<string>().Length is 0 or > 128)
+            {
+                return "each key needs a kid (1-128 characters).";
+            }
+            var kty = (key["kty"] as JsonValue)?.GetValueKind() == JsonValueKind.String ? key["kty"]!.GetValue<string>() : null;
+            if (kty is not ("EC" or "RSA" or "OKP")) return "each key's kty must be EC, RSA or OKP.";
+            try
+            {
+                _ = new Microsoft.IdentityModel.Tokens.JsonWebKey(key.ToJsonString());
+            }
+            catch (ArgumentException)
+            {
+                return "a key in jwks is not a valid JWK.";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using AgentIdP.Api.Audit;
+using AgentIdP.Api.Dids;
+using AgentIdP.Api.OAuth;
+using AgentIdP.Api.Platform;
+using Dapper;
+using Npgsql;
+
+namespace AgentIdP.Api.Agents;
+
+/// <summary>Agents and their OAuth clients in Postgres. Every query carries the tenant; every change appends an audit event in its transaction.</summary>
+public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, ClientStore clients, DidWeb dids, TimeProvider clock)
+{
+    private const string Select = """
+        SELECT a.id, a.tenant_id, a.client_id, a.name, a.description, a.status, c.scopes,
+               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS key_count, a.created_at, a.updated_at
+        FROM agents a JOIN clients c ON c.client_id = a.client_id
+        """;
+
+    public static string NewClientId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    public async Task<CreatedAgent> CreateAsync(Guid tenantId, string actor, CreateAgentRequest request, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        var clientId = NewClientId("agt_");
+        var secret = ClientSecrets.Generate();
+        string[] scopes = request.Scopes is { Length: > 0 } s ? [.. s.Distinct()] : [Scopes.A2AInvoke];
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO clients (client_id, tenant_id, kind, scopes, jwks) VALUES (@clientId, @tenantId, 'agent', @scopes, @jwks::jsonb);
+            INSERT INTO client_secrets (client_id, secret_hash) VALUES (@clientId, @hash);
+            INSERT INTO agents (id, tenant_id, client_id, name, description) VALUES (@id, @tenantId, @clientId, @name, @description);
+            """, new { id, tenantId, clientId, scopes, jwks = request.Jwks?.ToJsonString(), hash = secrets.Hash(secret),
+                name = request.Name!.Trim(), description = request.Description ?? "" }, tx, cancellationToken: ct));
+        await AuditLog.AppendAsync(connection, tx, tenantId, actor, AuditActions.AgentCreated, id.ToString(),
+            new { clientId, name = request.Name!.Trim(), scopes }, ct);
+        await tx.CommitAsync(ct);
+        return new CreatedAgent((await GetAsync(tenantId, id, ct))!, secret);
+    }
+
+    public async Task<Page<Agent>> ListAsync(Guid tenantId, int page, int size, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM agents WHERE tenant_id = @tenantId", new { tenantId }, cancellationToken: ct));
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            Select + " WHERE a.tenant_id = @tenantId ORDER BY a.created_at DESC, a.id LIMIT @size OFFSET @offset",
+            new { tenantId, size, offset = (long)(page - 1) * size }, cancellationToken: ct));
+        return new Page<Agent>([.. rows.Select(ToAgent)], page, size, total);
+    }
+
+    public async Task<Agent?> GetAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            Select + " WHERE a.tenant_id = @tenantId AND a.id = @id", new { tenantId, id }, cancellationToken: ct));
+        return row is null ? null : ToAgent(row);
+    }
+
+    /// <summary>The agent's registered public keys (a JWK Set), for its DID document.</summary>
+    public async Task<(Agent Agent, JsonObject? Jwks)?> GetWithKeysAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        if (await GetAsync(tenantId, id, ct) is not { } agent) return null;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var jwks = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT jwks::text FROM clients WHERE tenant_id = @tenantId AND client_id = @clientId",
+            new { tenantId, clientId = agent.ClientId }, cancellationToken: ct));
+        return (agent, jwks is null ? null : JsonNode.Parse(jwks)!.AsObject());
+    }
+
+    public async Task<Agent?> UpdateAsync(Guid tenantId, string actor, Guid id, UpdateAgentRequest request, CancellationToken ct)
+    {
+        return await ChangeAsync(tenantId, actor, id, AuditActions.AgentUpdated, async (connection, tx, clientId) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE agents SET name = COALESCE(@name, name), description = COALESCE(@description, description), updated_at = now()
+                WHERE tenant_id = @tenantId AND id = @id;
+                UPDATE clients SET scopes = COALESCE(@scopes, scopes), jwks = COALESCE(@jwks::jsonb, jwks)
+                WHERE tenant_id = @tenantId AND client_id = @clientId;
+                """, new { tenantId, id, clientId, name = request.Name?.Trim(), request.Description,
+                    scopes = request.Scopes is { Length: > 0 } s ? s.Distinct().ToArray() : null, jwks = request.Jwks?.ToJsonString() },
+                tx, cancellationToken: ct));
+            return new { request.Name, request.Description, request.Scopes, keysChanged = request.Jwks is not null };
+        }, ct);
+    }
+
+    public Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, string status, CancellationToken ct) =>
+        ChangeAsync(tenantId, actor, id, status == "active" ? AuditActions.AgentEnabled : AuditActions.AgentDisabled, async (connection, tx, _) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE agents SET status = @status, updated_at = now() WHERE tenant_id = @tenantId AND id = @id",
+                new { tenantId, id, status }, tx, cancellationToken: ct));
+            return new { status };
+        }, ct);
+
+    public async Task<bool> DeleteAsync(Guid tenantId, string actor, Guid id, CancellationToken ct)
+    {
+        var existing = await GetAsync(tenantId, id, ct);
+        if (existing is null) return false;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM clients WHERE tenant_id = @tenantId AND client_id = @clientId", new { tenantId, clientId = existing.ClientId }, tx, cancellationToken: ct));
+        if (deleted == 0) return false;
+        await AuditLog.AppendAsync(connection, tx, tenantId, actor, AuditActions.AgentDeleted, id.ToString(), new { existing.ClientId, existing.Name }, ct);
+        await tx.CommitAsync(ct);
+        clients.Changed(existing.ClientId);
+        return true;
+    }
+
+    public async Task<RotatedSecret?> RotateSecretAsync(Guid tenantId, string actor, Guid id, TimeSpan grace, CancellationToken ct)
+    {
+        var secret = ClientSecrets.Generate();
+        var previousExpiresAt = clock.GetUtcNow() + grace;
+        var agent = await ChangeAsync(tenantId, actor, id, AuditActions.CredentialRotated, async (connection, tx, clientId) =>
+        {
+            await RotateClientSecretAsync(connection, tx, clientId, secrets.Hash(secret), previousExpiresAt, ct);
+            return new { gracePeriodSeconds = (long)grace.TotalSeconds };
+        }, ct);
+        return agent is null ? null : new RotatedSecret(agent.ClientId, secret, previousExpiresAt);
+    }
+
+    /// <summary>Shortens every working secret of the client to <paramref name="previousExpiresAt"/> and adds the new one.</summary>
+    public static Task RotateClientSecretAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string clientId, byte[] newHash,
+        DateTimeOffset previousExpiresAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE client_secrets SET expires_at = LEAST(COALESCE(expires_at, @previousExpiresAt), @previousExpiresAt)
+            WHERE client_id = @clientId;
+            DELETE FROM client_secrets WHERE client_id = @clientId AND expires_at <= now();
+            INSERT INTO client_secrets (client_id, secret_hash) VALUES (@clientId, @newHash);
+            """, new { clientId, newHash, previousExpiresAt }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Locks the tenant's agent, applies <paramref name="change"/>, appends the audit event and commits, then tells
+    /// every replica to forget the cached client. Null when the agent is not in this tenant.
+    /// </summary>
+    private async Task<Agent?> ChangeAsync(Guid tenantId, string actor, Guid id, string action,
+        Func<NpgsqlConnection, NpgsqlTransaction, string, Task<object>> change, CancellationToken ct)
+    {
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            var clientId = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT client_id FROM agents WHERE tenant_id = @tenantId AND id = @id FOR UPDATE", new { tenantId, id }, tx, cancellationToken: ct));
+            if (clientId is null) return null;
+            var data = await change(connection, tx, clientId);
+            await AuditLog.AppendAsync(connection, tx, tenantId, actor, action, id.ToString(), data, ct);
+            await tx.CommitAsync(ct);
+            clients.Changed(clientId);
+        }
+        return await GetAsync(tenantId, id, ct);
+    }
+
+    private Agent ToAgent(Row r) => new(r.Id, r.ClientId, r.Name, r.Description, r.Status, r.Scopes,
+        dids.Did(r.TenantId, r.Id), dids.DocumentUrl(r.TenantId, r.Id), r.KeyCount,
+        new DateTimeOffset(r.CreatedAt, TimeSpan.Zero), new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero));
+
+    private sealed record Row(Guid Id, Guid TenantId, string ClientId, string Name, string Description, string Status,
+        string[] Scopes, int KeyCount, DateTime CreatedAt, DateTime UpdatedAt);
+}

@@ -1,0 +1,57 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using AgentIdP.Api.Keys;
+using AgentIdP.Api.Platform;
+using Microsoft.Extensions.Options;
+
+namespace AgentIdP.Api.OAuth;
+
+/// <summary>Access tokens: JWT (RFC 9068 profile), ES256, signed with the active key from memory.</summary>
+public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider clock, IOptions<IdentityOptions> options)
+{
+    private readonly string _issuer = options.Value.IssuerWithoutSlash;
+    private readonly int _lifetime = options.Value.AccessTokenLifetimeSeconds;
+
+    public int LifetimeSeconds => _lifetime;
+
+    public string Issue(ClientRecord client, string scope)
+    {
+        var key = keys.Active;
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString(Claims.Issuer, _issuer);
+            json.WriteString(Claims.Subject, client.ClientId);
+            json.WriteString(Claims.Audience, _issuer);
+            json.WriteNumber(Claims.IssuedAt, now);
+            json.WriteNumber(Claims.NotBefore, now);
+            json.WriteNumber(Claims.Expires, now + _lifetime);
+            json.WriteString(Claims.TokenId, Base64Url.Encode(RandomNumberGenerator.GetBytes(16)));
+            json.WriteString(Claims.ClientId, client.ClientId);
+            json.WriteString(Claims.Scope, scope);
+            if (client.TenantId is { } tenant) json.WriteString(Claims.TenantId, tenant);
+            if (client.AgentId is { } agent) json.WriteString(Claims.AgentId, agent);
+            json.WriteEndObject();
+        }
+        return key.Sign(key.EncodedHeader(SigningKey.AccessTokenType), buffer.WrittenSpan);
+    }
+}
+
+/// <summary>Claim names in AgentIdP's tokens.</summary>
+public static class Claims
+{
+    public const string Issuer = "iss";
+    public const string Subject = "sub";
+    public const string Audience = "aud";
+    public const string IssuedAt = "iat";
+    public const string NotBefore = "nbf";
+    public const string Expires = "exp";
+    public const string TokenId = "jti";
+    public const string ClientId = "client_id";
+    public const string Scope = "scope";
+    public const string TenantId = "tenant_id";
+    public const string AgentId = "agent_id";
+}

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using AgentIdP.Api.Agents;
+using AgentIdP.Api.Audit;
+using AgentIdP.Api.Auth;
+using AgentIdP.Api.OAuth;
+using AgentIdP.Api.Platform;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AgentIdP.Api.Tenants;
+
+public sealed record Tenant(Guid Id, string Name, string Plan, DateTimeOffset CreatedAt);
+
+public sealed record CreateTenantRequest(string? Name);
+
+public sealed record CreatedTenant(Tenant Tenant, string AdminClientId, string AdminClientSecret);
+
+/// <summary>Tenants: the platform operator creates and lists them; a tenant admin reads its own and rotates its credential.</summary>
+public static class TenantEndpoints
+{
+    public static WebApplicationBuilder AddTenants(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TenantStore>();
+        return builder;
+    }
+
+    public static WebApplication MapTenants(this WebApplication app)
+    {
+        var platform = app.MapGroup("/api/tenants").WithTags("Tenants (platform operator)").RequirePlatformAdmin();
+        platform.MapPost("", Create).WithSummary("Create a tenant and its admin client; the secret is shown this once");
+        platform.MapGet("", List).WithSummary("All tenants, newest first");
+        platform.MapGet("/{id:guid}", Get).WithSummary("One tenant");
+
+        var own = app.MapGroup("/api/tenant").WithTags("Tenant").RequireTenantAdmin();
+        own.MapGet("", (ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct) => Get(user.TenantId(), db, ct))
+            .WithSummary("The caller's tenant");
+        own.MapPost("/credentials/rotate", RotateAdminSecret)
+            .WithSummary("Issue a new tenant-admin secret; the old one keeps working for the grace period");
+        return app;
+    }
+
+    private static async Task<Results<Created<CreatedTenant>, ProblemHttpResult>> Create(
+        CreateTenantRequest request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct)
+    {
+        if (AgentValidation.Name(request.Name) is { } error) return Problems.BadRequest(error);
+        var created = await tenants.CreateAsync(request.Name!.Trim(), user.Actor(), id: null, adminClientId: null, adminSecret: null, ct);
+        return TypedResults.Created($"/api/tenants/{created.Tenant.Id}", created);
+    }
+
+    private static async Task<Results<Ok<Page<Tenant>>, ProblemHttpResult>> List(NpgsqlDataSource db, int? page, int? pageSize, CancellationToken ct)
+    {
+        if (Paging.Validate(page, pageSize) is { } problem) return problem;
+        var (p, size) = Paging.Resolve(page, pageSize);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM tenants", cancellationToken: ct));
+        var rows = await connection.QueryAsync<TenantStore.Row>(new CommandDefinition(
+            TenantStore.Select + " ORDER BY created_at DESC, id LIMIT @size OFFSET @offset",
+            new { size, offset = (long)(p - 1) * size }, cancellationToken: ct));
+        return TypedResults.Ok(new Page<Tenant>([.. rows.Select(r => r.ToTenant())], p, size, total));
+    }
+
+    private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> Get(Guid id, NpgsqlDataSource db, CancellationToken ct) =>
+        await TenantStore.FindAsync(db, id, ct) is { } tenant ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
+
+    private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> RotateAdminSecret(
+        RotateSecretRequest? request, ClaimsPrincipal user, TenantStore tenants, IOptions<IdentityOptions> options, CancellationToken ct)
+    {
+        var grace = request?.GracePeriodSeconds ?? options.Value.SecretGraceSeconds;
+        if (grace is < 0 or > 30 * 86_400) return Problems.BadRequest("gracePeriodSeconds must be between 0 and 2592000.");
+        return TypedResults.Ok(await tenants.RotateAdminSecretAsync(user.TenantId(), user.Actor(), TimeSpan.FromSeconds(grace), ct));
+    }
+}

@@ -1,0 +1,32 @@
+namespace AgentIdP.AppHost;
+
+/// <summary>
+/// The API's secrets as Aspire parameters: generated on first run and kept in the AppHost's user secrets, so a
+/// persistent local database keeps working across runs. Set them explicitly (Parameters:*) in real deployments.
+/// </summary>
+internal sealed record Secrets(
+    IResourceBuilder<ParameterResource> Pepper,
+    IResourceBuilder<ParameterResource> PlatformAdmin,
+    IResourceBuilder<ParameterResource> DemoAdmin)
+{
+    public const string DemoAdminClientId = "demo-admin";
+
+    public static Secrets Add(IDistributedApplicationBuilder builder)
+    {
+        var generated = new GenerateParameterDefault { MinLength = 48, Special = false };
+        return new Secrets(
+            builder.AddParameter("secret-pepper", generated, secret: true, persist: true),
+            builder.AddParameter("platform-admin-secret", generated, secret: true, persist: true),
+            builder.AddParameter("demo-admin-secret", generated, secret: true, persist: true));
+    }
+
+    /// <summary>Tells a newcomer how to sign in to the demo tenant: a local throwaway credential, shown on the developer's own console.</summary>
+    public void PrintDemoSignIn(IDistributedApplicationBuilder builder) =>
+        builder.Eventing.Subscribe<AfterResourcesCreatedEvent>(async (_, ct) =>
+        {
+            var secret = await DemoAdmin.Resource.GetValueAsync(ct);
+            Console.WriteLine(
+                $"AgentIdP: portal sign-in for the demo tenant: client id '{DemoAdminClientId}', client secret '{secret}'. " +
+                "The platform operator's secret is the 'platform-admin-secret' parameter in the dashboard.");
+        });
+}
