@@ -23,13 +23,13 @@ public static class AgentStatus
 }
 
 /// <summary>One page of <c>GET /api/agents</c>.</summary>
-public sealed record AgentPage(IReadOnlyList<Agent> Items, int Page, int PageSize, int Total)
+public sealed record AgentPage(IReadOnlyList<Agent> Items, int Page, int PageSize, long Total)
 {
     public int TotalPages => Math.Max(1, (int)Math.Ceiling(Total / (double)Math.Max(1, PageSize)));
 }
 
 /// <summary>Body of <c>POST /api/agents</c>.</summary>
-public sealed record NewAgent(string Name, string? Description, IReadOnlyList<string> Scopes);
+public sealed record NewAgent(string Name, string? Description, IReadOnlyList<string>? Scopes);
 
 /// <summary>Answer to <c>POST /api/agents</c>: the agent and its secret, which the API never shows again.</summary>
 public sealed record CreatedAgent(Agent Agent, string ClientSecret)

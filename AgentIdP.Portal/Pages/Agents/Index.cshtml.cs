@@ -97,9 +97,11 @@ public sealed class IndexModel(ApiClient api) : PortalPageModel
         [Display(Name = "Scopes")]
         public string? Scopes { get; set; } = DefaultScopes;
 
-        public NewAgent ToRequest() => new(
-            Name.Trim(),
-            string.IsNullOrWhiteSpace(Description) ? null : Description.Trim(),
-            (Scopes ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray());
+        public NewAgent ToRequest()
+        {
+            string[] scopes = [.. (Scopes ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];
+            // No scopes typed: leave the choice to the API's default rather than create an agent that can do nothing.
+            return new(Name.Trim(), string.IsNullOrWhiteSpace(Description) ? null : Description.Trim(), scopes.Length == 0 ? null : scopes);
+        }
     }
 }
