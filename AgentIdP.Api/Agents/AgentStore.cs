@@ -158,6 +158,18 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         dids.Did(r.TenantId, r.Id), dids.DocumentUrl(r.TenantId, r.Id), r.KeyCount,
         new DateTimeOffset(r.CreatedAt, TimeSpan.Zero), new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero));
 
-    private sealed record Row(Guid Id, Guid TenantId, string ClientId, string Name, string Description, string Status,
-        string[] Scopes, int KeyCount, DateTime CreatedAt, DateTime UpdatedAt);
+    // Properties, not a positional record: Npgsql reports text[] as System.Array, which Dapper's constructor matching refuses.
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public Guid TenantId { get; init; }
+        public string ClientId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Description { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string[] Scopes { get; init; } = [];
+        public int KeyCount { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public DateTime UpdatedAt { get; init; }
+    }
 }

@@ -32,12 +32,9 @@ public static class OAuthEndpoints
     public static WebApplication MapOAuth(this WebApplication app)
     {
         var oauth = app.MapGroup("").WithTags("OAuth 2.0").DisableAntiforgery();
-        oauth.MapPost(TokenPath, Token).WithSummary("Token endpoint (client_credentials)")
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded").Produces<TokenResponse>();
-        oauth.MapPost(IntrospectPath, Introspect).WithSummary("Token introspection (RFC 7662)")
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded");
-        oauth.MapPost(RevokePath, Revoke).WithSummary("Token revocation (RFC 7009)")
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded");
+        oauth.MapPost(TokenPath, Token).WithSummary("Token endpoint (client_credentials)").Produces<TokenResponse>();
+        oauth.MapPost(IntrospectPath, Introspect).WithSummary("Token introspection (RFC 7662)");
+        oauth.MapPost(RevokePath, Revoke).WithSummary("Token revocation (RFC 7009)");
         oauth.MapGet(JwksPath, Jwks).WithSummary("JSON Web Key Set");
         oauth.MapGet(OpenIdConfigurationPath, Metadata).WithSummary("OpenID Provider metadata");
         oauth.MapGet(AuthorizationServerMetadataPath, Metadata).WithSummary("OAuth 2.0 Authorization Server metadata (RFC 8414)");
