@@ -13,6 +13,9 @@ public sealed class PortalFactory(Uri apiUrl) : WebApplicationFactory<ApiClient>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Outside Development the build's static assets (the compressed copies under obj/) are only found through the
+        // runtime manifest; without it the stylesheet is served empty.
+        builder.UseStaticWebAssets();
         builder.UseSetting($"services:{ResourceNames.Api}:http:0", apiUrl.ToString().TrimEnd('/'));
     }
 }

@@ -117,16 +117,4 @@ public sealed class SignInTests(PortalFixture fixture)
         Assert.Contains(Uri.EscapeDataString("/agents?page=1"), browser.Page.Url);
         await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("Sign in again");
     }
-
-    [Fact]
-    public async Task The_home_page_shows_api_health_without_signing_in()
-    {
-        using var client = fixture.PortalClient();
-
-        using var response = await client.GetAsync(PortalRoutes.Home);
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("data-status=\"Healthy\"", html);
-    }
 }
