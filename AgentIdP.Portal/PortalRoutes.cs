@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace AgentIdP.Portal;
 
 /// <summary>
-/// The portal's URLs in one place, for redirects, links and the cookie handler. The <c>@page</c> directives must
-/// repeat <see cref="AgentTemplate"/> as a literal (Razor needs a constant string there); the other pages take
-/// their route from their file name, lower-cased by <c>RouteOptions.LowercaseUrls</c>.
+/// The portal's URLs in one place, for redirects, links and the cookie handler. Pages take their route from their
+/// file name, lower-cased by <c>RouteOptions.LowercaseUrls</c>; only the agent page's <c>@page</c> directive names
+/// one (<c>/agents/{id:guid}</c>), as a literal because Razor accepts nothing else there.
 /// </summary>
 public static class PortalRoutes
 {
@@ -14,9 +14,6 @@ public static class PortalRoutes
     public const string SignOut = "/signout";
     public const string Agents = "/agents";
     public const string Error = "/Error";
-
-    /// <summary>The agent detail page's route template.</summary>
-    public const string AgentTemplate = "/agents/{id:guid}";
 
     /// <summary>Query parameter the sign-in page reads to go back where the user was.</summary>
     public const string ReturnUrlParameter = "returnUrl";
@@ -27,8 +24,9 @@ public static class PortalRoutes
     /// <summary>Page names for <c>RedirectToPage</c> and <c>asp-page</c>.</summary>
     public static class Pages
     {
+        public const string Home = "/Index";
+        public const string Error = "/Error";
         public const string SignIn = "/SignIn";
-        public const string Agents = "/Agents/Index";
         public const string Agent = "/Agents/Detail";
     }
 

@@ -14,7 +14,7 @@ public static class PortalSignIn
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(8);
 
     /// <summary>Pages anyone may see.</summary>
-    public static readonly string[] PublicPages = ["/Index", "/Error", PortalRoutes.Pages.SignIn];
+    public static readonly string[] PublicPages = [PortalRoutes.Pages.Home, PortalRoutes.Pages.Error, PortalRoutes.Pages.SignIn];
 
     public static WebApplicationBuilder AddPortalSignIn(this WebApplicationBuilder builder)
     {
