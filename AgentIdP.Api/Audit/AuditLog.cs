@@ -38,6 +38,7 @@ public static class AuditActions
     public const string AgentEnabled = "agent.enabled";
     public const string AgentDeleted = "agent.deleted";
     public const string CredentialRotated = "agent.credential_rotated";
+    public const string TierChanged = "tenant.tier_changed";
 }
 
 internal static class AuditJson

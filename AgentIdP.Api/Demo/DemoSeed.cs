@@ -41,7 +41,7 @@ public sealed partial class DemoSeed(
         {
             try
             {
-                await tenants.CreateAsync("Demo Tenant", Actor, TenantId, AdminClientId, secret, ct);
+                await tenants.CreateAsync("Demo Tenant", Tiers.Tier.Pro, Actor, TenantId, AdminClientId, secret, ct);
                 foreach (var (name, description, scopes) in Agents)
                 {
                     await agents.CreateAsync(TenantId, Actor, new CreateAgentRequest(name, description, scopes, null), ct);

@@ -14,7 +14,7 @@ public static class KeyEndpoints
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<Npgsql.NpgsqlDataSource>((o, db) => o.XmlRepository = new PostgresXmlRepository(db));
         builder.Services.AddSingleton<SigningKeyStore>();
-        builder.Services.AddHostedService<KeysAndRevocationsInitializer>();
+        builder.Services.AddHostedService<Platform.StartupLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeyStore>());
         return builder;
     }

@@ -4,15 +4,18 @@ using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tiers;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AgentIdP.Api.Tenants;
 
-public sealed record Tenant(Guid Id, string Name, string Plan, DateTimeOffset CreatedAt);
+public sealed record Tenant(Guid Id, string Name, string Tier, DateTimeOffset CreatedAt);
 
-public sealed record CreateTenantRequest(string? Name);
+public sealed record CreateTenantRequest(string? Name, string? Tier);
+
+public sealed record SetTierRequest(string? Tier, string? Reason);
 
 public sealed record CreatedTenant(Tenant Tenant, string AdminClientId, string AdminClientSecret);
 
@@ -22,6 +25,8 @@ public static class TenantEndpoints
     public static WebApplicationBuilder AddTenants(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TenantStore>();
+        builder.Services.AddSingleton<TenantTiers>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TenantTiers>());
         return builder;
     }
 
@@ -31,6 +36,7 @@ public static class TenantEndpoints
         platform.MapPost("", Create).WithSummary("Create a tenant and its admin client; the secret is shown this once");
         platform.MapGet("", List).WithSummary("All tenants, newest first");
         platform.MapGet("/{id:guid}", Get).WithSummary("One tenant");
+        platform.MapPut("/{id:guid}/tier", SetTier).WithSummary("Set a tenant's tier, upgrades and downgrades alike (support action)");
 
         var own = app.MapGroup("/api/tenant").WithTags("Tenant").RequireTenantAdmin();
         own.MapGet("", (ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct) => Get(user.TenantId(), db, ct))
@@ -44,7 +50,9 @@ public static class TenantEndpoints
         CreateTenantRequest request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct)
     {
         if (AgentValidation.Name(request.Name) is { } error) return Problems.BadRequest(error);
-        var created = await tenants.CreateAsync(request.Name!.Trim(), user.Actor(), id: null, adminClientId: null, adminSecret: null, ct);
+        var tier = Tier.Free;
+        if (request.Tier is not null && !TierConfig.TryParse(request.Tier, out tier)) return Problems.BadRequest("tier must be free, pro or enterprise.");
+        var created = await tenants.CreateAsync(request.Name!.Trim(), tier, user.Actor(), id: null, adminClientId: null, adminSecret: null, ct);
         return TypedResults.Created($"/api/tenants/{created.Tenant.Id}", created);
     }
 
@@ -62,6 +70,14 @@ public static class TenantEndpoints
 
     private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> Get(Guid id, NpgsqlDataSource db, CancellationToken ct) =>
         await TenantStore.FindAsync(db, id, ct) is { } tenant ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
+
+    private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> SetTier(
+        Guid id, SetTierRequest request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct)
+    {
+        if (!TierConfig.TryParse(request.Tier, out var tier)) return Problems.BadRequest("tier must be free, pro or enterprise.");
+        return await tenants.SetTierAsync(id, tier, user.Actor(), new { source = "operator", reason = request.Reason }, ct) is { } tenant
+            ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
+    }
 
     private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> RotateAdminSecret(
         RotateSecretRequest? request, ClaimsPrincipal user, TenantStore tenants, IOptions<IdentityOptions> options, CancellationToken ct)
