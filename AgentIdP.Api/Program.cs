@@ -9,6 +9,7 @@ using AgentIdP.Api.Keys;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tenants;
+using AgentIdP.Api.Tiers;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,7 @@ builder.AddCluster();
 builder.AddKeys();
 builder.AddOAuth();
 builder.AddApiAuthentication();
+builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
 builder.AddDemoSeed();
@@ -27,6 +29,7 @@ var app = builder.Build();
 
 app.UsePlatform();
 app.UseAuthentication();
+app.UseTierEnforcement();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
