@@ -86,8 +86,9 @@ public sealed class FeatureCatalog
             }
             var inherited = rule is null ? featureTags : [.. featureTags, .. rule.Tags.Select(t => t.Name.TrimStart('@'))];
             string[] tags = [.. pickle.Tags.Select(t => t.Name.TrimStart('@')).Except(inherited)];
-            var scenarioInfo = () => new ScenarioInfo(pickle.Name, scenario.Description, tags, arguments, inherited,
-                i.ToString(CultureInfo.InvariantCulture));
+            // The pickle's index in the feature: Reqnroll's formatters find the pickle (and its steps) by it.
+            var pickleIndex = i.ToString(CultureInfo.InvariantCulture);
+            var scenarioInfo = () => new ScenarioInfo(pickle.Name, scenario.Description, tags, arguments, inherited, pickleIndex);
             var ruleInfo = rule is null ? null : new RuleInfo(rule.Name, rule.Description, [.. rule.Tags.Select(t => t.Name.TrimStart('@'))]);
             var kitSteps = pickle.Steps.Select(s => new KitStep(s.Type, steps[s.AstNodeIds[0]].Keyword, s.Text,
                 s.Argument?.DocString?.Content, s.Argument?.DataTable)).ToList();

@@ -14,6 +14,8 @@ public sealed class TargetClient : IDisposable
     public const int MaxAgentsChecked = 25;
     private const int MaxAgentsListed = 1000;
     private const int PageSize = 100;
+    private const int MaxAttemptsWhenLimited = 4;
+    private const int MaxRetryAfterSeconds = 10;
 
     private readonly HttpClient _http;
     private Task<JsonObject>? _metadata;
@@ -44,8 +46,24 @@ public sealed class TargetClient : IDisposable
     public Uri Url(string pathOrUrl) => Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal)
         ? absolute : new Uri(Issuer + pathOrUrl);
 
-    public async Task<Answer> SendAsync(HttpMethod method, Uri url, string? bearer = null, HttpContent? content = null,
-        IEnumerable<KeyValuePair<string, string>>? headers = null, (string Id, string Secret)? basic = null)
+    /// <summary>
+    /// Sends one request. A 429 is waited out (its Retry-After, a few times) unless <paramref name="acceptLimits"/>:
+    /// the kit behaves like a polite client, so a tenant on a small tier does not fail checks because of the kit's own pace.
+    /// </summary>
+    public async Task<Answer> SendAsync(HttpMethod method, Uri url, string? bearer = null, Func<HttpContent>? content = null,
+        IEnumerable<KeyValuePair<string, string>>? headers = null, (string Id, string Secret)? basic = null, bool acceptLimits = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await SendOnceAsync(method, url, bearer, content?.Invoke(), headers, basic);
+            if (acceptLimits || answer.Status != 429 || attempt == MaxAttemptsWhenLimited) return answer;
+            var wait = int.TryParse(answer.Header("Retry-After"), out var seconds) ? Math.Clamp(seconds, 1, MaxRetryAfterSeconds) : 1;
+            await Task.Delay(TimeSpan.FromSeconds(wait));
+        }
+    }
+
+    private async Task<Answer> SendOnceAsync(HttpMethod method, Uri url, string? bearer, HttpContent? content,
+        IEnumerable<KeyValuePair<string, string>>? headers, (string Id, string Secret)? basic)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -62,7 +80,7 @@ public sealed class TargetClient : IDisposable
         SendAsync(HttpMethod.Get, url, bearer, headers: headers);
 
     public Task<Answer> PostFormAsync(Uri url, IDictionary<string, string> form, (string Id, string Secret)? basic = null) =>
-        SendAsync(HttpMethod.Post, url, content: new FormUrlEncodedContent(form), basic: basic);
+        SendAsync(HttpMethod.Post, url, content: () => new FormUrlEncodedContent(form), basic: basic);
 
     /// <summary>RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.</summary>
     public static AuthenticationHeaderValue BasicCredentials(string id, string secret) =>
