@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using AgentIdP.InteropKit.Running;
+using AgentIdP.TestSupport;
+
+namespace AgentIdP.InteropKit.Tests.AgainstAgentIdP;
+
+/// <summary>
+/// AgentIdP's own API on real Kestrel, with its issuer set to the address it listens on (so discovery, tokens and
+/// DIDs name URLs the kit can reach), tier limits enforced, and tenants with agents created through the API.
+/// One per test collection.
+/// </summary>
+public sealed class AgentIdPTarget : IAsyncLifetime
+{
+    public const string CompliancePath = "/api/compliance/report";
+
+    private ApiFactory? _api;
+    private Task<TestApi.TenantCredentials>? _scenarioTenant;
+    private Task<KitRun>? _fullRun;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Whether the compliance endpoints (cards, records, report) are part of this build of the API.</summary>
+    public bool ComplianceDeployed { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var port = ServerProcess.FreePort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port}");
+        _api = await ApiFactory.CreateAsync();
+        _api.Settings["Identity:Issuer"] = BaseUrl.AbsoluteUri.TrimEnd('/');
+        // Tier limits enforced, as in production, so the rate-limit scenarios meet real 429s.
+        _api.Settings["TIER_ENFORCEMENT"] = "true";
+        _api.UseKestrel(port);
+        _api.StartServer();
+
+        var probe = await NewTenantAsync("Compliance probe", agents: 0);
+        using var http = Client();
+        using var request = TestApi.Authorized(HttpMethod.Get, CompliancePath, await http.AdminTokenAsync(probe));
+        using var answer = await http.SendAsync(request);
+        ComplianceDeployed = answer.StatusCode != System.Net.HttpStatusCode.NotFound;
+    }
+
+    public HttpClient Client() => new() { BaseAddress = BaseUrl };
+
+    /// <summary>The kit's command line run once against a tenant of its own, as a partner would run it; tests read its outputs.</summary>
+    public Task<KitRun> FullRun => _fullRun ??= StartFullRunAsync();
+
+    private async Task<KitRun> StartFullRunAsync()
+    {
+        var tenant = await NewTenantAsync("Kit full run");
+        return await KitRun.StartAsync("--base-url", BaseUrl.AbsoluteUri, "--client-id", tenant.ClientId, "--client-secret", tenant.ClientSecret);
+    }
+
+    /// <summary>The tenant the one-case-per-scenario tests share.</summary>
+    public Task<TestApi.TenantCredentials> ScenarioTenant => _scenarioTenant ??= NewTenantAsync("Kit scenarios");
+
+    /// <summary>A tenant with agents that registered a public key, so their DID documents publish it.</summary>
+    public async Task<TestApi.TenantCredentials> NewTenantAsync(string name, int agents = 2)
+    {
+        using var http = Client();
+        var tenant = await http.CreateTenantAsync(name);
+        var admin = await http.AdminTokenAsync(tenant);
+        for (var i = 1; i <= agents; i++)
+        {
+            await http.CreateAgentAsync(admin, new { name = $"{name} agent {i}", description = "Checked by the interop kit", jwks = PublicJwks($"{name}-{i}") });
+        }
+        return tenant;
+    }
+
+    public KitOptions Options(TestApi.TenantCredentials tenant) => new()
+    {
+        BaseUrl = BaseUrl, ClientId = tenant.ClientId, ClientSecret = tenant.ClientSecret, OutDir = null,
+    };
+
+    /// <summary>Runs one scenario of the kit, the way one xunit case per scenario does.</summary>
+    public async Task<ScenarioResult> RunScenarioAsync(TestApi.TenantCredentials tenant, string key)
+    {
+        var report = await KitRunner.RunAsync(Options(tenant) with { Only = s => s.Key == key });
+        return Assert.Single(report.Results);
+    }
+
+    private static object PublicJwks(string kid)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var p = key.ExportParameters(includePrivateParameters: false);
+        return new
+        {
+            keys = new[] { new { kty = "EC", crv = "P-256", kid, use = "sig", alg = "ES256", x = Base64Url(p.Q.X!), y = Base64Url(p.Q.Y!) } },
+        };
+    }
+
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    public async Task DisposeAsync()
+    {
+        if (_api is not null) await _api.DisposeAsync();
+        if (_fullRun is { IsCompletedSuccessfully: true }) Directory.Delete(_fullRun.Result.OutDir, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AgentIdPCollection : ICollectionFixture<AgentIdPTarget>
+{
+    public const string Name = "Kit against AgentIdP";
+}
