@@ -22,6 +22,7 @@ public sealed class TargetClient : IDisposable
     private Task<JwkSet>? _jwks;
     private Task<string>? _adminToken;
     private Task<TenantAgents>? _agents;
+    private Task<bool>? _complianceDeployed;
     private readonly Dictionary<Uri, Task<Answer>> _cards = [];
 
     public TargetClient(KitOptions options)
@@ -154,6 +155,14 @@ public sealed class TargetClient : IDisposable
         return new TenantAgents(tenant, agents, total);
     }
 
+    /// <summary>
+    /// Whether the target runs AgentIdP's compliance features (cards, records, report): its compliance report answers.
+    /// With them off (COMPLIANCE_ENABLED=false) or not deployed, the scenarios about them are skipped, not failed.
+    /// </summary>
+    public Task<bool> ComplianceDeployedAsync() => _complianceDeployed ??= ProbeComplianceAsync();
+
+    private async Task<bool> ProbeComplianceAsync() => (await GetAsAdminAsync(CompliancePaths.Report)).Status != 404;
+
     /// <summary>The agents per-agent checks look at; skips the scenario when the tenant has none.</summary>
     public async Task<IReadOnlyList<JsonObject>> AgentsToCheckAsync()
     {
@@ -176,6 +185,17 @@ public sealed class TargetClient : IDisposable
         GetAsync(url, null, [new("A2A-Version", Profile.A2A), new("Accept", "application/json"), .. extra]);
 
     public void Dispose() => _http.Dispose();
+}
+
+/// <summary>Where AgentIdP serves its compliance documents.</summary>
+public static class CompliancePaths
+{
+    public const string Report = "/api/compliance/report";
+    public const string SignedReport = Report + ".jws";
+
+    public static string Card(string tenantId, string agentId) => $"/tenants/{tenantId}/agents/{agentId}/.well-known/agent-card.json";
+
+    public static string Record(string agentId) => $"/api/agents/{agentId}/oasf-record";
 }
 
 public sealed record TenantAgents(JsonObject Tenant, IReadOnlyList<JsonObject> Agents, long Total)

@@ -21,15 +21,12 @@ public static class AgentCards
         return copy;
     }
 
-    /// <summary>Where AgentIdP serves an agent's card when the agent listing does not say.</summary>
-    public static string DefaultPath(string tenantId, string agentId) => $"/tenants/{tenantId}/agents/{agentId}/.well-known/agent-card.json";
-
     public static Uri UrlFor(TargetClient target, string tenantId, JsonObject agent) =>
-        target.Url(agent.Str("agentCardUrl") ?? DefaultPath(tenantId, agent.Str("id") ?? throw Check.Fail("an agent has no id")));
+        target.Url(agent.Str("agentCardUrl") ?? CompliancePaths.Card(tenantId, agent.Str("id") ?? throw Check.Fail("an agent has no id")));
 
     /// <summary>
     /// The card given with --agent-card-url, or the cards of the tenant's agents. The scenario is skipped when the
-    /// tenant has no agents, or when no agent has a card at all (the compliance features are off or not deployed).
+    /// tenant has no agents, or when no agent has a card because the compliance features are off or not deployed.
     /// </summary>
     public static async Task<IReadOnlyList<CardUnderTest>> ToCheckAsync(TargetClient target)
     {
@@ -41,7 +38,7 @@ public static class AgentCards
         {
             cards.Add(new CardUnderTest($"agent {agent.Str("name") ?? agent.Str("id")}", await target.CardAsync(UrlFor(target, tenantId, agent))));
         }
-        if (cards.All(c => c.Answer.Status == 404))
+        if (cards.All(c => c.Answer.Status == 404) && !await target.ComplianceDeployedAsync())
         {
             throw Check.Skip($"the target serves no agent cards (GET {cards[0].Answer.Url.AbsolutePath} answered 404): its compliance features are off or not deployed");
         }

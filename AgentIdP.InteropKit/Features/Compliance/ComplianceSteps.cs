@@ -7,8 +7,8 @@ namespace AgentIdP.InteropKit.Features.Compliance;
 [Binding]
 public sealed class ComplianceSteps(TargetClient target)
 {
-    private const string ReportPath = "/api/compliance/report";
-    private const string SignedReportPath = "/api/compliance/report.jws";
+    private const string ReportPath = CompliancePaths.Report;
+    private const string SignedReportPath = CompliancePaths.SignedReport;
 
     /// <summary>The profile's check ids; a report naming others is not reporting on this profile.</summary>
     public static readonly IReadOnlySet<string> ProfileCheckIds = new HashSet<string>

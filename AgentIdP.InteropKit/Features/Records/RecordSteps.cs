@@ -19,10 +19,10 @@ public sealed class RecordSteps(TargetClient target)
     {
         foreach (var agent in await target.AgentsToCheckAsync())
         {
-            var answer = await target.GetAsAdminAsync($"/api/agents/{agent.Str("id")}/oasf-record");
+            var answer = await target.GetAsAdminAsync(CompliancePaths.Record(agent.Str("id") ?? ""));
             _records.Add((agent, $"agent {agent.Str("name") ?? agent.Str("id")}'s record", answer));
         }
-        if (_records.All(r => r.Answer.Status == 404))
+        if (_records.All(r => r.Answer.Status == 404) && !await target.ComplianceDeployedAsync())
         {
             throw Check.Skip($"the target exports no OASF records (GET {_records[0].Answer.Url.AbsolutePath} answered 404): its compliance features are off or not deployed");
         }

@@ -11,8 +11,6 @@ namespace AgentIdP.InteropKit.Tests.AgainstAgentIdP;
 /// </summary>
 public sealed class AgentIdPTarget : IAsyncLifetime
 {
-    public const string CompliancePath = "/api/compliance/report";
-
     private ApiFactory? _api;
     private Task<TestApi.TenantCredentials>? _scenarioTenant;
     private Task<KitRun>? _fullRun;
@@ -35,7 +33,7 @@ public sealed class AgentIdPTarget : IAsyncLifetime
 
         var probe = await NewTenantAsync("Compliance probe", agents: 0);
         using var http = Client();
-        using var request = TestApi.Authorized(HttpMethod.Get, CompliancePath, await http.AdminTokenAsync(probe));
+        using var request = TestApi.Authorized(HttpMethod.Get, Target.CompliancePaths.Report, await http.AdminTokenAsync(probe));
         using var answer = await http.SendAsync(request);
         ComplianceDeployed = answer.StatusCode != System.Net.HttpStatusCode.NotFound;
     }
@@ -54,18 +52,31 @@ public sealed class AgentIdPTarget : IAsyncLifetime
     /// <summary>The tenant the one-case-per-scenario tests share.</summary>
     public Task<TestApi.TenantCredentials> ScenarioTenant => _scenarioTenant ??= NewTenantAsync("Kit scenarios");
 
-    /// <summary>A tenant with agents that registered a public key, so their DID documents publish it.</summary>
+    /// <summary>A tenant with agents as a partner would register them: a public key (for the DID document) and a full profile (for the card and record).</summary>
     public async Task<TestApi.TenantCredentials> NewTenantAsync(string name, int agents = 2)
     {
         using var http = Client();
         var tenant = await http.CreateTenantAsync(name);
         var admin = await http.AdminTokenAsync(tenant);
-        for (var i = 1; i <= agents; i++)
-        {
-            await http.CreateAgentAsync(admin, new { name = $"{name} agent {i}", description = "Checked by the interop kit", jwks = PublicJwks($"{name}-{i}") });
-        }
+        for (var i = 1; i <= agents; i++) await http.CreateAgentAsync(admin, Agent($"{name} agent {i}", $"key-{i}"));
         return tenant;
     }
+
+    private static object Agent(string name, string kid) => new
+    {
+        name,
+        description = "Sorts support tickets and summarizes them.",
+        scopes = new[] { "a2a:invoke" },
+        jwks = PublicJwks(kid),
+        version = "2.1.0",
+        provider = new { organization = "Example Partner", url = "https://partner.example" },
+        interfaces = new[] { new { url = "https://agents.partner.example/triage/a2a", protocolBinding = "JSONRPC" } },
+        skills = new[] { new { id = "triage", name = "Triage tickets", description = "Classifies a support ticket.", tags = new[] { "support" } } },
+        oasfSkills = new[] { new { id = 109, name = "natural_language_processing/text_classification" } },
+        oasfDomains = new[] { new { id = 102, name = "technology/software_engineering" } },
+        defaultInputModes = new[] { "text/plain" },
+        defaultOutputModes = new[] { "application/json" },
+    };
 
     public KitOptions Options(TestApi.TenantCredentials tenant) => new()
     {
