@@ -37,7 +37,11 @@ public sealed class KitRuntimeProvider : IUnitTestRuntimeProvider
 }
 
 /// <summary>A step found that the target does not offer what the scenario checks; the reason goes in the reports.</summary>
-public sealed class ScenarioSkipped(string reason) : Exception(reason);
+public sealed class ScenarioSkipped(string reason) : Exception(reason)
+{
+    // Reports (Reqnroll's too) show the reason; where in the kit it was noticed is of no use to a partner.
+    public override string? StackTrace => null;
+}
 
 /// <summary>A scenario the kit itself cannot run (an undefined or pending step): a bug in the kit, reported as a failure.</summary>
 public sealed class ScenarioNotRunnable(string message) : Exception(message);

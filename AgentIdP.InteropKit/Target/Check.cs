@@ -1,7 +1,11 @@
 namespace AgentIdP.InteropKit.Target;
 
 /// <summary>A requirement the target does not meet; the message is what partners read in the reports.</summary>
-public sealed class CheckFailed(string message) : Exception(message);
+public sealed class CheckFailed(string message) : Exception(message)
+{
+    // Reports (Reqnroll's too) show the finding and the step it failed in; the kit's own call stack adds nothing.
+    public override string? StackTrace => null;
+}
 
 public static class Check
 {
