@@ -11,8 +11,7 @@ public sealed class NonConformingTargetTests
     {
         await using var target = await NonConformingTarget.StartAsync();
 
-        var run = await KitRun.StartAsync("--base-url", target.BaseUrl.AbsoluteUri,
-            "--client-id", NonConformingTarget.ClientId, "--client-secret", NonConformingTarget.ClientSecret);
+        var run = await RunKitAsync(target);
 
         Assert.Equal(KitReport.ExitMustFailed, run.ExitCode);
         Assert.Equal(NonConformingTarget.Broken.Order(), run.FailedRequirements.Order());
@@ -29,12 +28,15 @@ public sealed class NonConformingTargetTests
     {
         await using var target = await NonConformingTarget.StartAsync();
 
-        var run = await KitRun.StartAsync("--base-url", target.BaseUrl.AbsoluteUri,
-            "--client-id", NonConformingTarget.ClientId, "--client-secret", NonConformingTarget.ClientSecret, "--tags", "@req:AGT-KEY-001 or @req:AGT-CARD-001 or @req:PLT-ERR-001");
+        var run = await RunKitAsync(target, "--tags", "@req:AGT-KEY-001 or @req:AGT-CARD-001 or @req:PLT-ERR-001");
 
         Assert.Contains("signed with kid \"signing-key\", which the JWKS does not publish (published kids: another-key)", run.Output);
         Assert.Contains("description", run.Output);
         Assert.Contains("expected 401 invalid_client, but POST /oauth2/token answered 200", run.Output);
         Directory.Delete(run.OutDir, recursive: true);
     }
+
+    private static Task<KitRun> RunKitAsync(NonConformingTarget target, params string[] options) =>
+        KitRun.StartAsync(["--base-url", target.BaseUrl.AbsoluteUri, "--client-id", NonConformingTarget.ClientId,
+            "--client-secret", NonConformingTarget.ClientSecret, .. options]);
 }
