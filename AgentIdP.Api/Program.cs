@@ -1,6 +1,7 @@
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
+using AgentIdP.Api.Billing;
 using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Data;
 using AgentIdP.Api.Demo;
@@ -23,6 +24,7 @@ builder.AddApiAuthentication();
 builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
+builder.AddBilling();
 builder.AddDemoSeed();
 
 var app = builder.Build();
@@ -40,6 +42,7 @@ app.MapTenants();
 app.MapAgents();
 app.MapDids();
 app.MapAudit();
+app.MapBilling();
 
 app.Run();
 

@@ -10,7 +10,10 @@ public sealed record Agent(
 
 public sealed record CreateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks);
 
-public sealed record UpdateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks);
+public sealed record UpdateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks)
+{
+    public bool IsEmpty => Name is null && Description is null && Scopes is null && Jwks is null;
+}
 
 public sealed record CreatedAgent(Agent Agent, string ClientSecret);
 

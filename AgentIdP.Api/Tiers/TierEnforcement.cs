@@ -21,6 +21,7 @@ public static partial class TierEnforcement
     {
         builder.AddValidatedOptions<TierOptions, TierOptions.Validator>(TierOptions.Section);
         builder.Services.AddSingleton<TierMetrics>();
+        builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RedisCircuit>();
         builder.Services.AddSingleton<DailyQuota>();
         builder.Services.AddSingleton<TierLimiter>();
@@ -98,7 +99,8 @@ public static partial class TierEnforcement
 
     /// <summary>Counts the call against today's quota; over it, rejects (or in shadow mode reports). Fails open without Redis.</summary>
     private sealed partial class DailyQuotaMiddleware(
-        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, IOptions<FeatureFlags> flags, ILogger<DailyQuotaMiddleware> logger)
+        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, IOptions<FeatureFlags> flags, LogThrottle throttle,
+        ILogger<DailyQuotaMiddleware> logger)
     {
         public async Task InvokeAsync(HttpContext context)
         {
@@ -135,12 +137,12 @@ public static partial class TierEnforcement
                     return;
                 }
                 metrics.Decision(tier.Tier, DailyQuotaLimit, "would_reject");
-                LogWouldReject(logger, tier.TenantId, tier.Tier.Name(), count);
+                if (throttle.ShouldLog(tier.TenantId, DailyQuotaLimit)) LogWouldReject(logger, tier.TenantId, tier.Tier.Name(), count);
             }
             await next(context);
         }
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its daily quota ({Count} calls); the request would be rejected")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its daily quota ({Count} calls); requests would be rejected (logged at most once a minute per tenant)")]
         private static partial void LogWouldReject(ILogger logger, Guid tenantId, string tier, long count);
     }
 }

@@ -6,6 +6,8 @@ public static class ApiPaths
     public const string Token = "/oauth2/token";
     public const string Tenant = "/api/tenant";
     public const string Agents = "/api/agents";
+    public const string Billing = "/api/billing";
+    public const string Upgrade = "/api/billing/upgrade";
 
     public static string AgentsPage(int page, int pageSize) => $"{Agents}?page={page}&pageSize={pageSize}";
     public static string Agent(Guid id) => $"{Agents}/{id}";

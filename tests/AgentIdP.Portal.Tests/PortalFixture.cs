@@ -10,6 +10,7 @@ namespace AgentIdP.Portal.Tests;
 public sealed class PortalFixture : IAsyncLifetime
 {
     private ApiFactory? _api;
+    private FakeStripe? _stripe;
     private PortalFactory? _portal;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -18,10 +19,13 @@ public sealed class PortalFixture : IAsyncLifetime
     public Uri PortalUrl { get; private set; } = null!;
     public ApiDriver Api { get; private set; } = null!;
     public PortalFactory Portal => _portal ?? throw new InvalidOperationException("The fixture has not started.");
+    public FakeStripe Stripe => _stripe ?? throw new InvalidOperationException("The fixture has not started.");
 
     public async Task InitializeAsync()
     {
+        _stripe = await FakeStripe.StartAsync();
         _api = await ApiFactory.CreateAsync();
+        _stripe.Configure(_api);
         _api.UseKestrel(0);
         _api.StartServer();
         ApiUrl = ServerAddress.Of(_api.Services);
@@ -58,6 +62,7 @@ public sealed class PortalFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_portal is not null) await _portal.DisposeAsync();
         if (_api is not null) await _api.DisposeAsync();
+        if (_stripe is not null) await _stripe.DisposeAsync();
     }
 }
 
