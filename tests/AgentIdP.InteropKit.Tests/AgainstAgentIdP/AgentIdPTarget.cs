@@ -58,11 +58,16 @@ public sealed class AgentIdPTarget : IAsyncLifetime
         using var http = Client();
         var tenant = await http.CreateTenantAsync(name);
         var admin = await http.AdminTokenAsync(tenant);
-        for (var i = 1; i <= agents; i++) await http.CreateAgentAsync(admin, Agent($"{name} agent {i}", $"key-{i}"));
+        for (var i = 1; i <= agents; i++)
+        {
+            var (agent, kid) = ($"{name} agent {i}", $"key-{i}");
+            // Agent profiles came with the compliance features; an API without them refuses the unknown fields.
+            await http.CreateAgentAsync(admin, ComplianceDeployed ? ProfiledAgent(agent, kid) : new { name = agent, jwks = PublicJwks(kid) });
+        }
         return tenant;
     }
 
-    private static object Agent(string name, string kid) => new
+    private static object ProfiledAgent(string name, string kid) => new
     {
         name,
         description = "Sorts support tickets and summarizes them.",
