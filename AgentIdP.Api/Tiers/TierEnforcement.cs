@@ -45,6 +45,7 @@ public static partial class TierEnforcement
     /// <summary>After authentication: resolve the tenant, apply the per-second limit, then the daily quota.</summary>
     public static WebApplication UseTierEnforcement(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<TierOptions>>().Value.Enabled) return app;
         app.UseMiddleware<TierContextMiddleware>();
         app.Use(AddHeaders);
         app.UseRateLimiter();
