@@ -1,4 +1,5 @@
 using AgentIdP.Api.Agents;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Cluster;
@@ -21,12 +22,14 @@ builder.AddOAuth();
 builder.AddApiAuthentication();
 builder.AddTenants();
 builder.AddAgents();
+builder.AddAnalytics();
 builder.AddDemoSeed();
 
 var app = builder.Build();
 
 app.UsePlatform();
 app.UseAuthentication();
+app.UseAnalytics();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
@@ -37,6 +40,7 @@ app.MapTenants();
 app.MapAgents();
 app.MapDids();
 app.MapAudit();
+app.MapAnalytics();
 
 app.Run();
 
