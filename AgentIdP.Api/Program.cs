@@ -10,6 +10,7 @@ using AgentIdP.Api.Keys;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tenants;
+using AgentIdP.Api.Tiers;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ builder.AddCluster();
 builder.AddKeys();
 builder.AddOAuth();
 builder.AddApiAuthentication();
+builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
 builder.AddAnalytics();
@@ -30,6 +32,7 @@ var app = builder.Build();
 app.UsePlatform();
 app.UseAuthentication();
 app.UseAnalytics();
+app.UseTierEnforcement();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();

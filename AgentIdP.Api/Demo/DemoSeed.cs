@@ -45,7 +45,7 @@ public sealed partial class DemoSeed(
                 await tenants.CreateAsync("Demo Tenant", Tiers.Tier.Pro, Actor, TenantId, AdminClientId, secret, ct);
                 foreach (var (name, description, scopes) in Agents)
                 {
-                    await agents.CreateAsync(TenantId, Actor, new CreateAgentRequest(name, description, scopes, null), ct);
+                    await agents.CreateAsync(TenantId, Actor, new CreateAgentRequest(name, description, scopes, null), enforceAgentLimit: true, ct);
                 }
                 LogSeeded(logger, Agents.Length);
             }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AgentIdP.TestSupport;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AgentIdP.Api.Tests.Analytics;
@@ -11,23 +10,20 @@ public sealed class FixedClockApi : IAsyncLifetime
 {
     public static readonly DateTimeOffset Now = new(2025, 6, 18, 12, 0, 0, TimeSpan.Zero);
 
-    private ApiFactory _root = null!;
-    public WebApplicationFactory<Api.Platform.IdentityOptions> App { get; private set; } = null!;
+    private ApiFactory _api = null!;
     public HttpClient Http { get; private set; } = null!;
-    public string Database => _root.DatabaseConnectionString;
+    public string Database => _api.DatabaseConnectionString;
 
     public async Task InitializeAsync()
     {
-        _root = await ApiFactory.CreateAsync();
-        App = _root.WithClock(new FakeTimeProvider(Now));
-        Http = App.CreateClient();
+        _api = (await ApiFactory.CreateAsync()).WithClock(new FakeTimeProvider(Now));
+        Http = _api.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        await App.DisposeAsync();
-        await _root.DisposeAsync();
+        await _api.DisposeAsync();
     }
 
     /// <summary>A fresh tenant on the given tier, its admin token and a few agents.</summary>

@@ -134,8 +134,7 @@ public sealed class AnalyticsRecordingTests
     public async Task Increments_on_either_side_of_utc_midnight_land_on_their_own_days()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 9, 23, 59, 59, 500, TimeSpan.Zero));
-        await using var root = await ApiFactory.CreateAsync();
-        await using var api = root.WithClock(clock);
+        await using var api = (await ApiFactory.CreateAsync()).WithClock(clock);
         using var http = api.CreateClient();
         var tenant = await http.CreateTenantAsync();
         var admin = await http.AdminTokenAsync(tenant);

@@ -2,10 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Analytics;
 using AgentIdP.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace AgentIdP.Api.Tests.Analytics;
@@ -55,12 +52,8 @@ public static class AnalyticsTestData
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    public static Task<bool> FlushAsync(this WebApplicationFactory<Api.Platform.IdentityOptions> api) =>
+    public static Task<bool> FlushAsync(this ApiFactory api) =>
         api.Services.GetRequiredService<AnalyticsFlusher>().FlushAsync(CancellationToken.None);
-
-    /// <summary>The API with its clock replaced by <paramref name="clock"/>.</summary>
-    public static WebApplicationFactory<Api.Platform.IdentityOptions> WithClock(this ApiFactory api, FakeTimeProvider clock) =>
-        api.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock)));
 
     public static long[] Longs(this JsonNode? array) => [.. array!.AsArray().Select(n => n!.GetValue<long>())];
 }
