@@ -13,6 +13,7 @@ public static class PortalRoutes
     public const string SignIn = "/signin";
     public const string SignOut = "/signout";
     public const string Agents = "/agents";
+    public const string Analytics = "/analytics";
     public const string Error = "/Error";
 
     /// <summary>Query parameter the sign-in page reads to go back where the user was.</summary>

@@ -6,6 +6,10 @@ public static class ApiPaths
     public const string Token = "/oauth2/token";
     public const string Tenant = "/api/tenant";
     public const string Agents = "/api/agents";
+    public const string AnalyticsTrend = "/api/analytics/trend";
+    public const string AnalyticsTrendCsv = "/api/analytics/trend.csv";
+    public const string AnalyticsHeatmap = "/api/analytics/heatmap";
+    public const string AnalyticsSummary = "/api/analytics/summary";
 
     public static string AgentsPage(int page, int pageSize) => $"{Agents}?page={page}&pageSize={pageSize}";
     public static string Agent(Guid id) => $"{Agents}/{id}";
