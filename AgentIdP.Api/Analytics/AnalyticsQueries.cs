@@ -30,71 +30,69 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     /// <summary>Activity per agent and day: the <paramref name="top"/> most active agents by name, the rest summed.</summary>
     public async Task<Heatmap> HeatmapAsync(Guid tenantId, DayRange range, int top, CancellationToken ct)
     {
+        var metrics = ActivityMetrics.Select(m => m.Name()).ToArray();
         var days = Enumerable.Range(0, range.Days).Select(range.From.AddDays).ToArray();
-        var rows = new Dictionary<Guid, long[]>();
-        var order = new List<Guid>();
-        long[]? other = null;
+        var ranked = new List<(Guid Id, string Name)>();
         var activeAgents = 0;
-
         await using var connection = await db.OpenConnectionAsync(ct);
+
+        // First the ranking: one group per agent (not per agent and day), the count of active agents alongside.
         await using (var cmd = new NpgsqlCommand("""
-            WITH per_agent_day AS (
-                SELECT agent_id, day, sum(count) AS count
+            SELECT t.agent_id, COALESCE(a.name, 'Deleted agent'), t.agents
+            FROM (
+                SELECT agent_id, sum(count) AS total, count(*) OVER () AS agents
                 FROM analytics_events
                 WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day BETWEEN @from AND @to AND agent_id IS NOT NULL
-                GROUP BY agent_id, day
-            ), ranked AS (
-                SELECT agent_id, row_number() OVER (ORDER BY sum(count) DESC, agent_id) AS rank, count(*) OVER () AS agents
-                FROM per_agent_day
                 GROUP BY agent_id
-            )
-            SELECT CASE WHEN r.rank <= @top THEN p.agent_id END AS agent_id, min(r.rank) AS rank, p.day, sum(p.count)::bigint, min(r.agents)
-            FROM per_agent_day p JOIN ranked r USING (agent_id)
-            GROUP BY 1, p.day
-            ORDER BY 2, p.day
+                ORDER BY total DESC, agent_id
+                LIMIT @top
+            ) AS t
+            LEFT JOIN agents a ON a.tenant_id = @tenant AND a.id = t.agent_id
+            ORDER BY t.total DESC, t.agent_id
             """, connection))
         {
-            cmd.Parameters.AddWithValue("tenant", tenantId);
-            cmd.Parameters.AddWithValue("metrics", ActivityMetrics.Select(m => m.Name()).ToArray());
-            cmd.Parameters.AddWithValue("from", range.From);
-            cmd.Parameters.AddWithValue("to", range.To);
-            cmd.Parameters.AddWithValue("top", (long)top);
+            AddRange(cmd, tenantId, metrics, range);
+            cmd.Parameters.AddWithValue("top", top);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var column = reader.GetFieldValue<DateOnly>(2).DayNumber - range.From.DayNumber;
-                activeAgents = (int)reader.GetInt64(4);
-                long[] counts;
-                if (reader.IsDBNull(0))
-                {
-                    counts = other ??= new long[days.Length];
-                }
-                else
-                {
-                    var agent = reader.GetGuid(0);
-                    if (!rows.TryGetValue(agent, out counts!))
-                    {
-                        rows[agent] = counts = new long[days.Length];
-                        order.Add(agent);
-                    }
-                }
-                counts[column] = reader.GetInt64(3);
+                ranked.Add((reader.GetGuid(0), reader.GetString(1)));
+                activeAgents = (int)reader.GetInt64(2);
             }
         }
 
-        var names = new Dictionary<Guid, string>();
-        if (order.Count > 0)
+        // Then the cells: the top agents per day, everyone else folded into one row per day.
+        var cells = ranked.ToDictionary(r => r.Id, _ => new long[days.Length]);
+        var other = new long[days.Length];
+        if (ranked.Count > 0)
         {
-            await using var cmd = new NpgsqlCommand("SELECT id, name FROM agents WHERE tenant_id = @tenant AND id = ANY (@ids)", connection);
-            cmd.Parameters.AddWithValue("tenant", tenantId);
-            cmd.Parameters.AddWithValue("ids", order.ToArray());
+            await using var cmd = new NpgsqlCommand("""
+                SELECT CASE WHEN agent_id = ANY (@top) THEN agent_id END, day, sum(count)::bigint
+                FROM analytics_events
+                WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day BETWEEN @from AND @to AND agent_id IS NOT NULL
+                GROUP BY 1, 2
+                """, connection);
+            AddRange(cmd, tenantId, metrics, range);
+            cmd.Parameters.AddWithValue("top", cells.Keys.ToArray());
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) names[reader.GetGuid(0)] = reader.GetString(1);
+            while (await reader.ReadAsync(ct))
+            {
+                var row = reader.IsDBNull(0) ? other : cells[reader.GetGuid(0)];
+                row[reader.GetFieldValue<DateOnly>(1).DayNumber - range.From.DayNumber] = reader.GetInt64(2);
+            }
         }
 
-        var agents = order.Select(id => new HeatmapRow(id, names.GetValueOrDefault(id, "Deleted agent"), rows[id].Sum(), rows[id])).ToList();
-        var others = other is null ? null : new HeatmapOther(activeAgents - agents.Count, other.Sum(), other);
-        return new Heatmap(range.From, range.To, [.. ActivityMetrics.Select(m => m.Name())], days, agents, others);
+        var agents = ranked.Select(r => new HeatmapRow(r.Id, r.Name, cells[r.Id].Sum(), cells[r.Id])).ToList();
+        var others = activeAgents > agents.Count ? new HeatmapOther(activeAgents - agents.Count, other.Sum(), other) : null;
+        return new Heatmap(range.From, range.To, metrics, days, agents, others);
+    }
+
+    private static void AddRange(NpgsqlCommand cmd, Guid tenantId, string[] metrics, DayRange range)
+    {
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        cmd.Parameters.AddWithValue("metrics", metrics);
+        cmd.Parameters.AddWithValue("from", range.From);
+        cmd.Parameters.AddWithValue("to", range.To);
     }
 
     /// <summary>Each metric's count today and since the first of the month (UTC), for the whole tenant.</summary>

@@ -16,7 +16,7 @@ internal static class Report
         section.AppendLine(Begin);
         section.AppendLine("## Analytics queries");
         section.AppendLine();
-        section.AppendLine(CultureInfo.InvariantCulture, $"Run by `bench/analytics/run` on {DateTime.UtcNow:yyyy-MM-dd} (UTC): {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB()} GiB memory, PostgreSQL {postgres} in a throwaway cluster on the same machine.");
+        section.AppendLine(CultureInfo.InvariantCulture, $"Run by `bench/analytics/run` on {DateTime.UtcNow:yyyy-MM-dd} (UTC): {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB()} GiB memory, PostgreSQL {postgres} in a throwaway cluster on the same machine; load average when the timings ended: {LoadAverage()} (the machine is shared, so other work competes for its cores).");
         section.AppendLine();
         section.AppendLine(CultureInfo.InvariantCulture, $"`analytics_events` holds {rows:N0} rollups: one tenant with {Loader.Agents:N0} agents × {Loader.Days} days × 2 metrics, and about {(rows - Loader.Agents * Loader.Days * 2) / (100 * Loader.Days):N0} other tenants of 100 agents each, written day by day as flushes would (load and index build: {loadTime.TotalSeconds:F0} s).");
         section.AppendLine("Each query is the API's own (`AnalyticsQueries`), run 20 times to warm up and then 200 times in a row against the big tenant; latency is measured in the client, round trip included.");
@@ -40,6 +40,9 @@ internal static class Report
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, text.ReplaceLineEndings("\n"));
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string CpuModel() =>
         File.Exists("/proc/cpuinfo")
