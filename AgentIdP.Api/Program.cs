@@ -1,4 +1,5 @@
 using AgentIdP.Api.Agents;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Billing;
@@ -25,12 +26,14 @@ builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
 builder.AddBilling();
+builder.AddAnalytics();
 builder.AddDemoSeed();
 
 var app = builder.Build();
 
 app.UsePlatform();
 app.UseAuthentication();
+app.UseAnalytics();
 app.UseTierEnforcement();
 app.UseAuthorization();
 
@@ -43,6 +46,7 @@ app.MapAgents();
 app.MapDids();
 app.MapAudit();
 app.MapBilling();
+app.MapAnalytics();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Platform;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -27,13 +28,14 @@ public static partial class TierEnforcement
         builder.Services.AddSingleton<TierLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RedisCircuit>("tier-enforcement");
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure<TierLimiter, TierMetrics>((o, limiter, metrics) =>
+        builder.Services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure<TierLimiter, TierMetrics, AnalyticsRecorder>((o, limiter, metrics, analytics) =>
         {
             o.GlobalLimiter = limiter.Limiter;
             o.OnRejected = (ctx, ct) =>
             {
                 var tier = TierContext.Of(ctx.HttpContext)!;
                 metrics.Decision(tier.Tier, TierLimiter.Limit, "rejected");
+                analytics.Record(tier.TenantId, tier.AgentId, AnalyticsMetric.RateLimited);
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)) : 1;
                 return new ValueTask(WriteRejectionAsync(ctx.HttpContext, tier, TierLimiter.Limit, retryAfter,
                     $"The {tier.Tier.Name()} tier allows {tier.Limits.RequestsPerSecond} requests per second (burst {tier.Limits.Burst})."));
@@ -45,6 +47,7 @@ public static partial class TierEnforcement
     /// <summary>After authentication: resolve the tenant, apply the per-second limit, then the daily quota.</summary>
     public static WebApplication UseTierEnforcement(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<TierOptions>>().Value.Enabled) return app;
         app.UseMiddleware<TierContextMiddleware>();
         app.Use(AddHeaders);
         app.UseRateLimiter();
@@ -99,8 +102,8 @@ public static partial class TierEnforcement
 
     /// <summary>Counts the call against today's quota; over it, rejects (or in shadow mode reports). Fails open without Redis.</summary>
     private sealed partial class DailyQuotaMiddleware(
-        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, IOptions<FeatureFlags> flags, LogThrottle throttle,
-        ILogger<DailyQuotaMiddleware> logger)
+        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, AnalyticsRecorder analytics, IOptions<FeatureFlags> flags,
+        LogThrottle throttle, ILogger<DailyQuotaMiddleware> logger)
     {
         public async Task InvokeAsync(HttpContext context)
         {
@@ -132,6 +135,7 @@ public static partial class TierEnforcement
                 if (flags.Value.TierEnforcement)
                 {
                     metrics.Decision(tier.Tier, DailyQuotaLimit, "rejected");
+                    analytics.Record(tier.TenantId, tier.AgentId, AnalyticsMetric.QuotaExceeded);
                     await WriteRejectionAsync(context, tier, DailyQuotaLimit, reset,
                         $"The {tier.Tier.Name()} tier allows {tier.Limits.DailyQuota:N0} calls per UTC day; today's are used up.");
                     return;
