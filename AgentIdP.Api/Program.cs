@@ -2,6 +2,7 @@ using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Cluster;
+using AgentIdP.Api.Compliance;
 using AgentIdP.Api.Data;
 using AgentIdP.Api.Demo;
 using AgentIdP.Api.Dids;
@@ -21,6 +22,7 @@ builder.AddOAuth();
 builder.AddApiAuthentication();
 builder.AddTenants();
 builder.AddAgents();
+builder.AddCompliance();
 builder.AddDemoSeed();
 
 var app = builder.Build();
@@ -37,6 +39,7 @@ app.MapTenants();
 app.MapAgents();
 app.MapDids();
 app.MapAudit();
+app.MapCompliance();
 
 app.Run();
 

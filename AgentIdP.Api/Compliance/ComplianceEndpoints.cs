@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using AgentIdP.Api.Agents;
+using AgentIdP.Api.Auth;
+using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tenants;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+
+namespace AgentIdP.Api.Compliance;
+
+/// <summary>
+/// A2A agent cards and OASF records (public under the tenant, and for tenant admins), and the tenant's compliance
+/// report as JSON or JWS. With <c>COMPLIANCE_ENABLED=false</c> none of these routes exists, so each answers 404.
+/// </summary>
+public static class ComplianceEndpoints
+{
+    public const string PublicCacheControl = "public, max-age=300";
+    private const string PrivateCacheControl = "private, no-cache";
+    public const string JoseMediaType = "application/jose";
+    private const string JsonMediaType = "application/json";
+
+    public static WebApplicationBuilder AddCompliance(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ComplianceRoutes>();
+        builder.Services.AddSingleton<CardSigner>();
+        builder.Services.AddSingleton<AgentCards>();
+        builder.Services.AddSingleton<AgentDocuments>();
+        builder.Services.AddSingleton<ComplianceReportBuilder>();
+        builder.Services.AddSingleton<ComplianceReports>();
+        return builder;
+    }
+
+    public static WebApplication MapCompliance(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<FeatureFlags>>().Value.ComplianceEnabled) return app;
+
+        var published = app.MapGroup(ComplianceRoutes.PublicAgent).WithTags("Agent cards and records (public)").AllowAnonymous();
+        published.MapGet(ComplianceRoutes.PublicCard, PublicCard).WithSummary("An agent's signed A2A AgentCard 1.0");
+        published.MapGet(ComplianceRoutes.PublicRecord, PublicRecord).WithSummary("An agent's OASF 1.0.0 record");
+
+        var admin = app.MapGroup("/api/agents").WithTags("Agent cards and records").RequireTenantAdmin();
+        admin.MapGet(ComplianceRoutes.AdminCard, AdminCard).WithSummary("The agent's A2A card, or why it has none yet");
+        admin.MapGet(ComplianceRoutes.AdminRecord, AdminRecord).WithSummary("The agent's OASF record, or why it has none yet");
+
+        var report = app.MapGroup("").WithTags("Compliance").RequireTenantAdmin();
+        report.MapGet(ComplianceRoutes.Report, Report)
+            .WithSummary("The tenant's AGNTCY compliance report (JSON; Accept: application/jose for the signed JWS)");
+        report.MapGet(ComplianceRoutes.SignedReport, SignedReport).WithSummary("The tenant's compliance report as a compact JWS (ES256)");
+        return app;
+    }
+
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicCard(
+        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, HttpContext context, CancellationToken ct)
+    {
+        if (await agents.GetAsync(tenantId, agentId, ct) is not { Status: "active" } agent) return NotPublished();
+        var card = await documents.CardAsync(agent, ct);
+        return card.Document is { } served ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PublicCacheControl) : NotPublished();
+    }
+
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicRecord(
+        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct)
+    {
+        if (await agents.GetAsync(tenantId, agentId, ct) is not { Status: "active" } agent) return NotPublished();
+        var record = (await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct)).Record;
+        return record.Document is { } served ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PublicCacheControl) : NotPublished();
+    }
+
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminCard(
+        Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, HttpContext context, CancellationToken ct)
+    {
+        if (await agents.GetAsync(user.TenantId(), id, ct) is not { } agent) return Problems.NotFound("agent");
+        var card = await documents.CardAsync(agent, ct);
+        return card.Document is { } served
+            ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PrivateCacheControl)
+            : Incomplete("an A2A card", card.Problems);
+    }
+
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminRecord(
+        Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct)
+    {
+        var tenantId = user.TenantId();
+        if (await agents.GetAsync(tenantId, id, ct) is not { } agent) return Problems.NotFound("agent");
+        var record = (await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct)).Record;
+        return record.Document is { } served
+            ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PrivateCacheControl)
+            : Incomplete("an OASF record", record.Problems);
+    }
+
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> Report(
+        ClaimsPrincipal user, ComplianceReports reports, HttpContext context, CancellationToken ct)
+    {
+        context.Response.Headers.Vary = HeaderNames.Accept;
+        var signed = context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(JoseMediaType, StringComparison.OrdinalIgnoreCase));
+        return await ServeReportAsync(user, reports, context, signed, ct);
+    }
+
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> SignedReport(
+        ClaimsPrincipal user, ComplianceReports reports, HttpContext context, CancellationToken ct) =>
+        ServeReportAsync(user, reports, context, signed: true, ct);
+
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ServeReportAsync(
+        ClaimsPrincipal user, ComplianceReports reports, HttpContext context, bool signed, CancellationToken ct)
+    {
+        if (await reports.GetAsync(user.TenantId(), ct) is not { } report) return Problems.NotFound("tenant");
+        context.Response.Headers["X-Report-Generated-At"] = report.GeneratedAt.ToString("O");
+        context.Response.Headers["X-Report-Cached-Until"] = report.CachedUntil.ToString("O");
+        return signed
+            ? Conditional(context, report.Jws, report.JwsETag, JoseMediaType, PrivateCacheControl)
+            : Conditional(context, report.Json, report.ETag, JsonMediaType, PrivateCacheControl);
+    }
+
+    /// <summary>The bytes with their ETag and Cache-Control, or 304 when the client already holds them (If-None-Match).</summary>
+    private static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> Conditional(
+        HttpContext context, byte[] bytes, string etag, string contentType, string cacheControl)
+    {
+        context.Response.Headers.ETag = etag;
+        context.Response.Headers.CacheControl = cacheControl;
+        var tag = new EntityTagHeaderValue(etag);
+        if (context.Request.GetTypedHeaders().IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: false)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.File(bytes, contentType);
+    }
+
+    private static ProblemHttpResult NotPublished() =>
+        TypedResults.Problem("No agent publishes a document at this address.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ProblemHttpResult Incomplete(string what, IReadOnlyList<string> problems) =>
+        TypedResults.Problem($"The agent's profile does not make {what} yet: {string.Join("; ", problems)}.",
+            statusCode: StatusCodes.Status409Conflict, title: "Agent profile incomplete",
+            extensions: new Dictionary<string, object?> { ["problems"] = problems });
+
+    private static async Task<string> TenantNameAsync(NpgsqlDataSource db, Guid tenantId, CancellationToken ct) =>
+        (await TenantStore.FindAsync(db, tenantId, ct))?.Name ?? "";
+}
