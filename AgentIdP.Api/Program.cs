@@ -1,6 +1,7 @@
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
+using AgentIdP.Api.Billing;
 using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Compliance;
 using AgentIdP.Api.Data;
@@ -10,6 +11,7 @@ using AgentIdP.Api.Keys;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tenants;
+using AgentIdP.Api.Tiers;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,8 +22,10 @@ builder.AddCluster();
 builder.AddKeys();
 builder.AddOAuth();
 builder.AddApiAuthentication();
+builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
+builder.AddBilling();
 builder.AddCompliance();
 builder.AddDemoSeed();
 
@@ -29,6 +33,7 @@ var app = builder.Build();
 
 app.UsePlatform();
 app.UseAuthentication();
+app.UseTierEnforcement();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
@@ -39,6 +44,7 @@ app.MapTenants();
 app.MapAgents();
 app.MapDids();
 app.MapAudit();
+app.MapBilling();
 app.MapCompliance();
 
 app.Run();

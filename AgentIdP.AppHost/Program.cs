@@ -13,6 +13,9 @@ var api = builder.AddProject<Projects.AgentIdP_Api>(ResourceNames.Api)
     .WithEnvironment("Identity__SecretPepper", secrets.Pepper)
     .WithEnvironment("Identity__PlatformAdmin__ClientSecret", secrets.PlatformAdmin)
     .WithEnvironment("DEMO_SEED", "true")
+    // Set explicitly, as the rollout plan asks: limits are enforced in the full system (shadow mode is the bare API's default).
+    .WithEnvironment("TIER_ENFORCEMENT", "true")
+    .WithEnvironment("Tiers__Replicas", "2")
     .WithEnvironment("Demo__AdminSecret", secrets.DemoAdmin)
     .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health);
@@ -26,6 +29,7 @@ builder.AddProject<Projects.AgentIdP_Portal>(ResourceNames.Portal)
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health)
     .WithExternalHttpEndpoints();
 
+Billing.AddIfConfigured(builder, api);
 secrets.PrintDemoSignIn(builder);
 
 builder.Build().Run();

@@ -5,9 +5,11 @@ public static class Navigation
 {
     public static readonly (string Href, string Label)[] Items =
     [
-        ("/", "Home"),
+        (PortalRoutes.Home, "Home"),
+        (PortalRoutes.Agents, "Agents"),
+        (PortalRoutes.Usage, "Usage & plan"),
     ];
 
     public static bool IsActive(HttpContext context, string href) =>
-        href == "/" ? context.Request.Path == "/" : context.Request.Path.StartsWithSegments(href);
+        href == PortalRoutes.Home ? context.Request.Path == PortalRoutes.Home : context.Request.Path.StartsWithSegments(href);
 }

@@ -1,15 +1,18 @@
 using AgentIdP.Portal;
+using AgentIdP.Portal.SignIn;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddPortalSignIn();
 builder.AddApiClient();
-builder.Services.AddRazorPages();
+builder.AddPortalPages();
 
 var app = builder.Build();
 
-app.UseExceptionHandler("/Error");
-app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+app.UseExceptionHandler(PortalRoutes.Error);
+app.UseStatusCodePagesWithReExecute(PortalRoutes.Error, "?status={0}");
+app.UsePortalSignIn();
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 app.MapDefaultEndpoints();

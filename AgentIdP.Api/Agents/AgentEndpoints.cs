@@ -4,6 +4,7 @@ using AgentIdP.Api.Auth;
 using AgentIdP.Api.Dids;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tiers;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,6 +15,8 @@ namespace AgentIdP.Api.Agents;
 /// <summary>Agents of the caller's tenant: create (with a secret shown once), list, read, update, disable, delete, rotate.</summary>
 public static class AgentEndpoints
 {
+    public const string MaxAgentsLimit = "max_agents";
+
     public static WebApplicationBuilder AddAgents(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AgentStore>();
@@ -39,14 +42,22 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Created<CreatedAgent>, ProblemHttpResult>> Create(
-        CreateAgentRequest request, ClaimsPrincipal user, AgentStore store, CancellationToken ct)
+        CreateAgentRequest request, ClaimsPrincipal user, AgentStore store, IOptions<FeatureFlags> flags, TierMetrics metrics, CancellationToken ct)
     {
         if ((AgentValidation.Name(request.Name) ?? AgentValidation.Description(request.Description)
              ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks) ?? AgentProfileValidation.Check(request)) is { } error)
         {
             return Problems.BadRequest(error);
         }
-        var created = await store.CreateAsync(user.TenantId(), user.Actor(), request, ct);
+        var (created, limit) = await store.CreateAsync(user.TenantId(), user.Actor(), request, flags.Value.TierEnforcement, ct);
+        if (limit is not null) metrics.Decision(limit.Tier, MaxAgentsLimit, created is null ? "rejected" : "would_reject");
+        if (created is null)
+        {
+            return TypedResults.Problem(
+                $"The {limit!.Tier.Name()} tier allows {limit.MaxAgents:N0} agents and the tenant has that many. Delete an agent, or upgrade with POST {TierEnforcement.UpgradePath}.",
+                statusCode: StatusCodes.Status409Conflict, title: "Agent limit reached",
+                extensions: new Dictionary<string, object?> { ["tier"] = limit.Tier.Name(), ["limit"] = MaxAgentsLimit, ["maxAgents"] = limit.MaxAgents });
+        }
         return TypedResults.Created($"/api/agents/{created.Agent.Id}", created);
     }
 

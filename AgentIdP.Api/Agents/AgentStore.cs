@@ -6,6 +6,7 @@ using AgentIdP.Api.Compliance;
 using AgentIdP.Api.Dids;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tiers;
 using Dapper;
 using Npgsql;
 
@@ -29,7 +30,12 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
 
     public static string NewClientId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    public async Task<CreatedAgent> CreateAsync(Guid tenantId, string actor, CreateAgentRequest request, CancellationToken ct)
+    /// <summary>
+    /// Registers the agent, unless the tenant's tier allows no more agents: then the limit comes back instead (when
+    /// <paramref name="enforceAgentLimit"/> is off, shadow mode, the agent is created and the limit still comes back).
+    /// </summary>
+    public async Task<(CreatedAgent? Created, TierLimits? LimitReached)> CreateAsync(
+        Guid tenantId, string actor, CreateAgentRequest request, bool enforceAgentLimit, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
         var clientId = NewClientId("agt_");
@@ -38,6 +44,13 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The tenant row lock serializes concurrent creations, so the count below cannot be overtaken.
+        var (tier, count) = await connection.QuerySingleAsync<(string, long)>(new CommandDefinition("""
+            SELECT t.tier, (SELECT count(*) FROM agents a WHERE a.tenant_id = t.id) FROM tenants t WHERE t.id = @tenantId FOR UPDATE
+            """, new { tenantId }, tx, cancellationToken: ct));
+        var limits = TierConfig.For(TierConfig.TryParse(tier, out var t) ? t : Tier.Free);
+        var overLimit = count >= limits.MaxAgents;
+        if (overLimit && enforceAgentLimit) return (null, limits);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO clients (client_id, tenant_id, kind, scopes, jwks) VALUES (@clientId, @tenantId, 'agent', @scopes, @jwks::jsonb);
             INSERT INTO client_secrets (client_id, secret_hash) VALUES (@clientId, @hash);
@@ -52,7 +65,7 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         await AuditLog.AppendAsync(connection, tx, tenantId, actor, AuditActions.AgentCreated, id.ToString(),
             new { clientId, name = request.Name!.Trim(), scopes }, ct);
         await tx.CommitAsync(ct);
-        return new CreatedAgent((await GetAsync(tenantId, id, ct))!, secret);
+        return (new CreatedAgent((await GetAsync(tenantId, id, ct))!, secret), overLimit ? limits : null);
     }
 
     public async Task<Page<Agent>> ListAsync(Guid tenantId, int page, int size, CancellationToken ct)

@@ -39,6 +39,8 @@ public static class AuditActions
     public const string AgentDeleted = "agent.deleted";
     public const string CredentialRotated = "agent.credential_rotated";
     public const string TierChanged = "tenant.tier_changed";
+    public const string BillingEvent = "billing.stripe_event";
+    public const string UpgradeRequested = "billing.upgrade_requested";
 }
 
 internal static class AuditJson

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
 namespace AgentIdP.Api.Data;
@@ -9,7 +10,9 @@ public static class DataExtensions
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: b => b.EnableDynamicJson());
-        builder.AddRedisClient(ResourceNames.Cache, configureOptions: o =>
+        // Redis being away degrades the API (limits fail open, see Tiers/) but does not make it unready, so Aspire's
+        // own Unhealthy check is replaced with one that reports Degraded.
+        builder.AddRedisClient(ResourceNames.Cache, configureSettings: s => s.DisableHealthChecks = true, configureOptions: o =>
         {
             // Start and keep running while Redis is away; callers decide what a missing Redis means.
             o.AbortOnConnectFail = false;
@@ -17,7 +20,10 @@ public static class DataExtensions
             o.SyncTimeout = 1000;
             o.AsyncTimeout = 1000;
             o.ConnectRetry = 1;
+            // While disconnected, fail commands at once instead of queueing them behind a reconnect.
+            o.BacklogPolicy = BacklogPolicy.FailFast;
         });
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded);
         builder.Services.AddSingleton(MigrationScript.Embedded(typeof(DataExtensions).Assembly));
         builder.Services.AddSingleton<MigrationRunner>();
         // Registered before the web server, so no request is served on an unmigrated schema.
@@ -30,4 +36,20 @@ internal sealed class MigrationHostedService(MigrationRunner runner) : IHostedSe
 {
     public Task StartAsync(CancellationToken ct) => runner.MigrateAsync(ct);
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1), ct);
+            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, e.Message);
+        }
+    }
 }

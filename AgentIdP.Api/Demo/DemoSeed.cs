@@ -33,7 +33,7 @@ public sealed partial class DemoSeed(
             try
             {
                 await tenants.CreateAsync("Demo Tenant", Tiers.Tier.Pro, Actor, TenantId, AdminClientId, secret, ct);
-                foreach (var agent in DemoAgents.All) await agents.CreateAsync(TenantId, Actor, agent, ct);
+                foreach (var agent in DemoAgents.All) await agents.CreateAsync(TenantId, Actor, agent, enforceAgentLimit: true, ct);
                 LogSeeded(logger, DemoAgents.All.Length);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)

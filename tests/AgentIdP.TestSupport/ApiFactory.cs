@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentIdP.TestSupport;
 
@@ -24,6 +26,16 @@ public class ApiFactory(string databaseConnectionString, string redisConnectionS
 
     public string DatabaseConnectionString => databaseConnectionString;
 
+    /// <summary>Service replacements applied after the app's own registrations (a fake clock, a fake Stripe).</summary>
+    public List<Action<IServiceCollection>> ServiceOverrides { get; } = [];
+
+    /// <summary>Replaces the app's clock: tokens, quotas and caches all read it.</summary>
+    public ApiFactory WithClock(TimeProvider clock)
+    {
+        ServiceOverrides.Add(s => s.AddSingleton(clock));
+        return this;
+    }
+
     /// <summary>A factory with a fresh database on the shared servers.</summary>
     public static async Task<ApiFactory> CreateAsync()
     {
@@ -37,5 +49,6 @@ public class ApiFactory(string databaseConnectionString, string redisConnectionS
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Database}", databaseConnectionString);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", redisConnectionString);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => ServiceOverrides.ForEach(o => o(services)));
     }
 }

@@ -34,7 +34,8 @@ public sealed class StartupTests
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         var checks = body.RootElement.GetProperty("checks").EnumerateObject().Select(c => c.Name).ToList();
         Assert.Contains("PostgreSql", checks);
-        Assert.Contains("StackExchange.Redis", checks);
+        Assert.Contains("redis", checks);
+        Assert.Contains("tier-enforcement", checks);
     }
 
     [Fact]

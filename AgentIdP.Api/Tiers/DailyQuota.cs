@@ -1,0 +1,59 @@
+using StackExchange.Redis;
+
+namespace AgentIdP.Api.Tiers;
+
+/// <summary>
+/// The tenant's calls today, counted in Redis (<c>rate:tier:&lt;tier&gt;:&lt;tenant&gt;:&lt;yyyyMMdd&gt;</c>, UTC day),
+/// incremented and given its expiry in one round trip, so the count is exact across replicas.
+/// </summary>
+public sealed class DailyQuota(IConnectionMultiplexer redis, TimeProvider clock)
+{
+    /// <summary>
+    /// How long the usage page waits for a count. Counting itself relies on the connection's own command timeout
+    /// (1 s, see Data/) rather than abandoning a call that Redis still executes, which would count a request it then
+    /// admits for free.
+    /// </summary>
+    public static readonly TimeSpan PeekTimeout = TimeSpan.FromMilliseconds(500);
+
+    private static readonly LuaScript Increment = LuaScript.Prepare("""
+        local n = redis.call('INCR', @key)
+        if n == 1 or redis.call('TTL', @key) < 0 then redis.call('EXPIREAT', @key, @expireAt) end
+        return n
+        """);
+
+    public static string Key(Tier tier, Guid tenantId, DateOnly day) => $"rate:tier:{tier.Name()}:{tenantId}:{day:yyyyMMdd}";
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Seconds until the UTC day ends and the count starts over.</summary>
+    public long SecondsToReset()
+    {
+        var now = clock.GetUtcNow();
+        return (long)Math.Ceiling((new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now).TotalSeconds);
+    }
+
+    /// <summary>Counts one call and returns today's count including it.</summary>
+    public async Task<long> IncrementAsync(Tier tier, Guid tenantId)
+    {
+        var today = Today;
+        // Kept an hour past midnight, so a replica with a slightly slow clock still finds yesterday's key.
+        var expireAt = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(1).ToUnixTimeSeconds();
+        var result = await redis.GetDatabase()
+            .ScriptEvaluateAsync(Increment, new { key = (RedisKey)Key(tier, tenantId, today), expireAt });
+        return (long)result;
+    }
+
+    /// <summary>Today's count without counting (for the usage page); null when Redis does not answer.</summary>
+    public async Task<long?> PeekAsync(Tier tier, Guid tenantId)
+    {
+        try
+        {
+            var value = await redis.GetDatabase().StringGetAsync(Key(tier, tenantId, Today)).WaitAsync(PeekTimeout);
+            return value.HasValue ? (long)value : 0;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace AgentIdP.Portal.Api;
+
+/// <summary>The API routes the portal calls, relative to the API's base address.</summary>
+public static class ApiPaths
+{
+    public const string Token = "/oauth2/token";
+    public const string Tenant = "/api/tenant";
+    public const string Agents = "/api/agents";
+    public const string Billing = "/api/billing";
+    public const string Upgrade = "/api/billing/upgrade";
+
+    public static string AgentsPage(int page, int pageSize) => $"{Agents}?page={page}&pageSize={pageSize}";
+    public static string Agent(Guid id) => $"{Agents}/{id}";
+    public static string DisableAgent(Guid id) => $"{Agents}/{id}/disable";
+    public static string EnableAgent(Guid id) => $"{Agents}/{id}/enable";
+    public static string RotateAgentSecret(Guid id) => $"{Agents}/{id}/credentials/rotate";
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using AgentIdP.Portal.Agents;
+using AgentIdP.Portal.Api;
+using AgentIdP.TestSupport;
+
+namespace AgentIdP.Portal.Tests;
+
+/// <summary>Arranges data through the real API with the shared <see cref="TestApi"/> steps, typed the way the portal reads it.</summary>
+public sealed class ApiDriver(Uri apiUrl)
+{
+    private readonly HttpClient _http = new() { BaseAddress = apiUrl };
+
+    public Task<string> TokenAsync(string clientId, string clientSecret) => _http.TokenAsync(clientId, clientSecret);
+
+    /// <summary>A fresh tenant, created by the platform admin; a tenant per test keeps tests apart.</summary>
+    public async Task<TenantAdmin> CreateTenantAsync()
+    {
+        var name = $"Acme {Guid.NewGuid().ToString("N")[..8]}";
+        var tenant = await _http.CreateTenantAsync(name);
+        return new TenantAdmin(tenant.TenantId, name, tenant.ClientId, tenant.ClientSecret);
+    }
+
+    public async Task<CreatedAgent> CreateAgentAsync(TenantAdmin admin, string name)
+    {
+        var created = await _http.CreateAgentAsync(await AdminTokenAsync(admin), new { name });
+        return new CreatedAgent(created.Agent.Deserialize<Agent>(ApiJson.Options)!, created.ClientSecret);
+    }
+
+    public async Task DeleteAgentAsync(TenantAdmin admin, Guid id) =>
+        await _http.SendJsonAsync(HttpMethod.Delete, ApiPaths.Agent(id), await AdminTokenAsync(admin));
+
+    /// <summary>Rotates the tenant admin's own secret with no grace period: the old one stops working at once.</summary>
+    public async Task RotateAdminSecretAsync(TenantAdmin admin) =>
+        await _http.SendJsonAsync(HttpMethod.Post, "/api/tenant/credentials/rotate", await AdminTokenAsync(admin), new { gracePeriodSeconds = 0 });
+
+    private Task<string> AdminTokenAsync(TenantAdmin admin) => _http.TokenAsync(admin.ClientId, admin.ClientSecret);
+}
