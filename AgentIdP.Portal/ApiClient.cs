@@ -63,6 +63,12 @@ public sealed partial class ApiClient(HttpClient http, AccessTokens tokens, IHtt
             }
             if (!response.IsSuccessStatusCode) return ApiResult<T>.Failed(await ApiProblem.ReadAsync(response, ct));
             if (typeof(T) == typeof(NoBody)) return ApiResult<T>.Ok((T)(object)NoBody.Instance);
+            if (typeof(T) == typeof(Compliance.ApiFile))
+            {
+                var file = new Compliance.ApiFile(await response.Content.ReadAsByteArrayAsync(ct),
+                    response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream");
+                return ApiResult<T>.Ok((T)(object)file);
+            }
 
             var value = await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, ct);
             return value is null ? ApiResult<T>.Failed(ApiProblem.Unexpected($"{method} {path} answered an empty body.")) : ApiResult<T>.Ok(value);

@@ -8,6 +8,7 @@ public static class Navigation
         (PortalRoutes.Home, "Home"),
         (PortalRoutes.Agents, "Agents"),
         (PortalRoutes.Usage, "Usage & plan"),
+        (PortalRoutes.Compliance, "Compliance"),
     ];
 
     public static bool IsActive(HttpContext context, string href) =>
