@@ -38,7 +38,8 @@ public static class AgentValidation
 {
     public const int MaxScopes = 20;
     public const int MaxKeys = 5;
-    private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+    /// <summary>JWK members that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1).</summary>
+    public static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
 
     public static string? Name(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "name is required."

@@ -30,7 +30,8 @@ public static class AuditChain
             head = (long)(await max.ExecuteScalarAsync(ct))!;
         }
 
-        var ranges = (int)Math.Clamp(head / MinEventsPerRange, 1, Environment.ProcessorCount);
+        // Two ranges per core: while one waits for Postgres to send rows, another hashes.
+        var ranges = (int)Math.Clamp(head / MinEventsPerRange, 1, 2 * Environment.ProcessorCount);
         var size = head / ranges + 1;
         var walks = await Task.WhenAll(Enumerable.Range(0, ranges).Select(r =>
             WalkAsync(db, tenantId, first: r == 0 ? long.MinValue : r * size + 1, last: r == ranges - 1 ? long.MaxValue : (r + 1) * size, ct)));
@@ -79,8 +80,8 @@ public static class AuditChain
         cmd.Parameters.AddWithValue("last", last);
         await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
 
-        var tenantText = tenantId.ToString("D");
-        var buffer = new byte[1024];
+        var tenant = Encoding.UTF8.GetBytes(tenantId.ToString("D"));
+        var buffer = new byte[4096];
         var computed = new byte[32];
         byte[] expectedPrev = [], firstPrev = [];
         long count = 0, expectedSeq = 0, firstSeq = 0;
@@ -91,11 +92,31 @@ public static class AuditChain
             var seq = reader.GetInt64(0);
             var id = reader.GetGuid(1);
             var occurredAt = reader.GetFieldValue<DateTime>(2);
-            var canonical = string.Join('\n', tenantText, seq.ToString(CultureInfo.InvariantCulture), id.ToString("D"),
-                occurredAt.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6));
+            string actor = reader.GetString(3), action = reader.GetString(4), target = reader.GetString(5), data = reader.GetString(6);
             var prev = reader.GetFieldValue<byte[]>(7);
             var hash = reader.GetFieldValue<byte[]>(8);
+
+            // prev_hash ‖ UTF-8 of audit_canonical(): tenant, seq, id, time (µs, UTC), actor, action, target, data, joined by \n.
+            var needed = 128 + prev.Length + tenant.Length + Encoding.UTF8.GetMaxByteCount(actor.Length + action.Length + target.Length + data.Length);
+            if (buffer.Length < needed) buffer = new byte[needed];
+            prev.CopyTo(buffer, 0);
+            var at = prev.Length;
+            tenant.CopyTo(buffer, at);
+            at += tenant.Length;
+            buffer[at++] = (byte)'\n';
+            seq.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
+            at += written;
+            buffer[at++] = (byte)'\n';
+            id.TryFormat(buffer.AsSpan(at), out written, "D");
+            at += written;
+            buffer[at++] = (byte)'\n';
+            occurredAt.TryFormat(buffer.AsSpan(at), out written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+            at += written;
+            foreach (var text in (ReadOnlySpan<string>)[actor, action, target, data])
+            {
+                buffer[at++] = (byte)'\n';
+                at += Encoding.UTF8.GetBytes(text, buffer.AsSpan(at));
+            }
 
             if (!any)
             {
@@ -108,11 +129,7 @@ public static class AuditChain
                 if (!prev.AsSpan().SequenceEqual(expectedPrev)) return Failed(count, seq, id, BadLink);
             }
 
-            var needed = 32 + Encoding.UTF8.GetMaxByteCount(canonical.Length);
-            if (buffer.Length < needed) buffer = new byte[needed];
-            prev.CopyTo(buffer, 0);
-            var length = 32 + Encoding.UTF8.GetBytes(canonical, 0, canonical.Length, buffer, 32);
-            SHA256.HashData(buffer.AsSpan(0, length), computed);
+            SHA256.HashData(buffer.AsSpan(0, at), computed);
             if (!computed.AsSpan().SequenceEqual(hash)) return Failed(count, seq, id, BadHash);
 
             expectedPrev = hash;

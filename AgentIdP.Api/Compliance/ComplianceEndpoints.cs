@@ -50,47 +50,48 @@ public static class ComplianceEndpoints
         return app;
     }
 
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicCard(
-        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, HttpContext context, CancellationToken ct)
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicCard(
+        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct) =>
+        PublishedAsync(tenantId, agentId, set => set.Card, agents, documents, db, context, ct);
+
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicRecord(
+        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct) =>
+        PublishedAsync(tenantId, agentId, set => set.Record, agents, documents, db, context, ct);
+
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminCard(
+        Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct) =>
+        ForAdminAsync(user.TenantId(), id, set => set.Card, "an A2A card", agents, documents, db, context, ct);
+
+    private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminRecord(
+        Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct) =>
+        ForAdminAsync(user.TenantId(), id, set => set.Record, "an OASF record", agents, documents, db, context, ct);
+
+    /// <summary>An active agent's card or record for anyone; 404 for an unknown or disabled agent, or one without that document.</summary>
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublishedAsync(
+        Guid tenantId, Guid agentId, Func<AgentDocumentSet, DocumentResult> pick, AgentStore agents, AgentDocuments documents,
+        NpgsqlDataSource db, HttpContext context, CancellationToken ct)
     {
         if (await agents.GetAsync(tenantId, agentId, ct) is not { Status: "active" } agent) return NotPublished();
-        var card = await documents.CardAsync(agent, ct);
-        return card.Document is { } served ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PublicCacheControl) : NotPublished();
+        var document = pick(await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct));
+        return document.Document is { } served ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PublicCacheControl) : NotPublished();
     }
 
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicRecord(
-        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct)
+    /// <summary>The tenant admin's copy, disabled agents included; 409 saying what the profile lacks when there is no document.</summary>
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> ForAdminAsync(
+        Guid tenantId, Guid id, Func<AgentDocumentSet, DocumentResult> pick, string what, AgentStore agents, AgentDocuments documents,
+        NpgsqlDataSource db, HttpContext context, CancellationToken ct)
     {
-        if (await agents.GetAsync(tenantId, agentId, ct) is not { Status: "active" } agent) return NotPublished();
-        var record = (await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct)).Record;
-        return record.Document is { } served ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PublicCacheControl) : NotPublished();
-    }
-
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminCard(
-        Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, HttpContext context, CancellationToken ct)
-    {
-        if (await agents.GetAsync(user.TenantId(), id, ct) is not { } agent) return Problems.NotFound("agent");
-        var card = await documents.CardAsync(agent, ct);
-        return card.Document is { } served
-            ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PrivateCacheControl)
-            : Incomplete("an A2A card", card.Problems);
-    }
-
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminRecord(
-        Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct)
-    {
-        var tenantId = user.TenantId();
         if (await agents.GetAsync(tenantId, id, ct) is not { } agent) return Problems.NotFound("agent");
-        var record = (await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct)).Record;
-        return record.Document is { } served
+        var document = pick(await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct));
+        return document.Document is { } served
             ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PrivateCacheControl)
-            : Incomplete("an OASF record", record.Problems);
+            : Incomplete(what, document.Problems);
     }
 
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> Report(
         ClaimsPrincipal user, ComplianceReports reports, HttpContext context, CancellationToken ct)
     {
-        context.Response.Headers.Vary = HeaderNames.Accept;
+        context.Response.Headers.Vary = new(["Accept", "Accept-Encoding"]);
         var signed = context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(JoseMediaType, StringComparison.OrdinalIgnoreCase));
         return await ServeReportAsync(user, reports, context, signed, ct);
     }
@@ -105,9 +106,10 @@ public static class ComplianceEndpoints
         if (await reports.GetAsync(user.TenantId(), ct) is not { } report) return Problems.NotFound("tenant");
         context.Response.Headers["X-Report-Generated-At"] = report.GeneratedAt.ToString("O");
         context.Response.Headers["X-Report-Cached-Until"] = report.CachedUntil.ToString("O");
-        return signed
-            ? Conditional(context, report.Jws, report.JwsETag, JoseMediaType, PrivateCacheControl)
-            : Conditional(context, report.Json, report.ETag, JsonMediaType, PrivateCacheControl);
+        if (signed) return Conditional(context, report.Jws, report.JwsETag, JoseMediaType, PrivateCacheControl);
+        if (!AcceptsGzip(context.Request)) return Conditional(context, report.Json, report.ETag, JsonMediaType, PrivateCacheControl);
+        context.Response.Headers.ContentEncoding = "gzip";
+        return Conditional(context, report.JsonGzip, report.GzipETag, JsonMediaType, PrivateCacheControl);
     }
 
     /// <summary>The bytes with their ETag and Cache-Control, or 304 when the client already holds them (If-None-Match).</summary>
@@ -123,6 +125,10 @@ public static class ComplianceEndpoints
         }
         return TypedResults.File(bytes, contentType);
     }
+
+    private static bool AcceptsGzip(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptEncoding.Any(e => e.Quality is not 0
+            && (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value.Equals("*", StringComparison.Ordinal)));
 
     private static ProblemHttpResult NotPublished() =>
         TypedResults.Problem("No agent publishes a document at this address.", statusCode: StatusCodes.Status404NotFound, title: "Not found");

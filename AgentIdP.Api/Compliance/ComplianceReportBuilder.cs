@@ -37,7 +37,6 @@ public sealed class ComplianceReportBuilder(
     public const string ProfileName = "AgentIdP profile v1";
     public static readonly SpecVersions Specs = new("1.0", OasfTaxonomy.SchemaVersion, "v1alpha1");
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
 
     /// <summary>The report, or null when the tenant does not exist.</summary>
     public async Task<ComplianceReport?> BuildAsync(Guid tenantId, DateTimeOffset generatedAt, DateTimeOffset cachedUntil, CancellationToken ct)
@@ -108,7 +107,7 @@ public sealed class ComplianceReportBuilder(
         {
             var kid = key.TryGetProperty("kid", out var k) ? k.GetString() ?? "" : "";
             published.Add(kid);
-            if (PrivateMembers.Any(m => key.TryGetProperty(m, out _))) withPrivate.Add(kid);
+            if (AgentValidation.PrivateMembers.Any(m => key.TryGetProperty(m, out _))) withPrivate.Add(kid);
         }
         var retired = keys.Published.Where(k => k.RetiredAt is not null).Select(k => k.Kid).ToHashSet();
         return new KeyFacts(keys.Active.Kid, published, retired, withPrivate, jwks);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using AgentIdP.Api.Keys;
@@ -8,8 +9,21 @@ using StackExchange.Redis;
 
 namespace AgentIdP.Api.Compliance;
 
-/// <summary>A generated report in both forms, JSON and compact JWS, each with its strong ETag.</summary>
-public sealed record CachedReport(byte[] Json, string ETag, byte[] Jws, string JwsETag, DateTimeOffset GeneratedAt, DateTimeOffset CachedUntil);
+/// <summary>
+/// A generated report in its forms, each with its strong ETag: JSON, the same JSON gzip-compressed once (a report
+/// for a thousand agents is megabytes; most clients accept gzip), and the compact JWS.
+/// </summary>
+public sealed record CachedReport(byte[] Json, string ETag, byte[] JsonGzip, string GzipETag, byte[] Jws, string JwsETag,
+    DateTimeOffset GeneratedAt, DateTimeOffset CachedUntil)
+{
+    public static CachedReport Of(byte[] json, byte[] jws, DateTimeOffset generatedAt, DateTimeOffset cachedUntil)
+    {
+        using var compressed = new MemoryStream(json.Length / 8);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(json);
+        var jsonGzip = compressed.ToArray();
+        return new CachedReport(json, Served.ETagOf(json), jsonGzip, Served.ETagOf(jsonGzip), jws, Served.ETagOf(jws), generatedAt, cachedUntil);
+    }
+}
 
 /// <summary>
 /// Compliance reports cached for <see cref="CacheFor"/> per tenant: in Redis, shared by every replica (the first
@@ -73,7 +87,7 @@ public sealed partial class ComplianceReports(
         var json = JsonSerializer.SerializeToUtf8Bytes(report, ComplianceReportBuilder.Json);
         var key = keys.Active;
         var jws = Encoding.ASCII.GetBytes(key.Sign(key.EncodedHeader(JwsType), json));
-        var fresh = new CachedReport(json, Served.ETagOf(json), jws, Served.ETagOf(jws), report.GeneratedAt, report.CachedUntil);
+        var fresh = CachedReport.Of(json, jws, report.GeneratedAt, report.CachedUntil);
         var winner = await StoreSharedAsync(tenantId, fresh);
         _memory[tenantId] = winner;
         GenerationSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -137,9 +151,7 @@ public sealed partial class ComplianceReports(
         {
             return null;
         }
-        byte[] jsonBytes = json!, jwsBytes = jws!;
-        return new CachedReport(jsonBytes, Served.ETagOf(jsonBytes), jwsBytes, Served.ETagOf(jwsBytes),
-            DateTimeOffset.FromUnixTimeMilliseconds((long)generated), DateTimeOffset.FromUnixTimeMilliseconds((long)until));
+        return CachedReport.Of(json!, jws!, DateTimeOffset.FromUnixTimeMilliseconds((long)generated), DateTimeOffset.FromUnixTimeMilliseconds((long)until));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generated the compliance report of tenant {TenantId}: {Agents} agents in {Milliseconds:F0} ms")]

@@ -10,7 +10,9 @@ namespace AgentIdP.Api.Compliance;
 /// </summary>
 public static class PinnedSchemas
 {
-    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    // A valid document is the common case: the cheap pass/fail evaluation first, the detailed one only to explain a failure.
+    private static readonly EvaluationOptions Quick = QuickOptions();
+    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
     private static readonly Lazy<JsonSchema> Card = new(() => Build(PinnedResources.AgentCardSchema, Dialect.Draft202012));
     private static readonly Lazy<JsonSchema> Record = new(() => Build(PinnedResources.OasfRecordSchema, Dialect.Draft07));
 
@@ -20,13 +22,21 @@ public static class PinnedSchemas
     /// <summary>Schema errors of an OASF record, none when it is valid. Taxonomy pairs are checked by <see cref="OasfTaxonomy"/>.</summary>
     public static IReadOnlyList<string> ValidateRecord(JsonNode record) => Evaluate(Record.Value, record);
 
+    private static EvaluationOptions QuickOptions()
+    {
+        var options = new EvaluationOptions { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+        options.IgnoreAllAnnotations();
+        return options;
+    }
+
     private static JsonSchema Build(string resource, Dialect dialect) =>
         JsonSchema.FromText(PinnedResources.Read(resource), new BuildOptions { Dialect = dialect, SchemaRegistry = new SchemaRegistry() });
 
     private static IReadOnlyList<string> Evaluate(JsonSchema schema, JsonNode instance)
     {
-        var results = schema.Evaluate(JsonSerializer.SerializeToElement(instance), Options);
-        if (results.IsValid) return [];
+        var element = JsonSerializer.SerializeToElement(instance);
+        if (schema.Evaluate(element, Quick).IsValid) return [];
+        var results = schema.Evaluate(element, Detailed);
         var errors = new List<string>();
         foreach (var detail in results.Details ?? [])
         {

@@ -51,7 +51,7 @@ public static class DemoAgents
             inputs, outputs, new AgentCapabilities(streaming, false), "https://demo.sentryagent.ai/docs/agents");
 
     /// <summary>A JWK Set with one fresh P-256 public key; the demo has no use for the private half.</summary>
-    private static JsonObject PublicKeySet()
+    public static JsonObject PublicKeySet()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var p = key.ExportParameters(includePrivateParameters: false);
