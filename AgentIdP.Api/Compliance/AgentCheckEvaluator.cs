@@ -9,9 +9,8 @@ namespace AgentIdP.Api.Compliance;
 public sealed record KeyFacts(string ActiveKid, IReadOnlySet<string> PublishedKids, IReadOnlySet<string> RetiredKids,
     IReadOnlyList<string> KidsWithPrivateMembers, ReadOnlyMemory<byte> JwksJson);
 
-/// <summary>What holds for the whole tenant: the issuer's URLs and keys, the audit chain, the token lifetime.</summary>
-public sealed record TenantFacts(string TokenUrl, string MetadataUrl, bool MetadataServed, KeyFacts Keys, ChainVerification Chain,
-    int TokenLifetimeSeconds, string CardCacheControl);
+/// <summary>What holds for the whole tenant: the issuer's URLs and keys, the token lifetime (the audit chain is checked apart).</summary>
+public sealed record TenantFacts(string TokenUrl, string MetadataUrl, bool MetadataServed, KeyFacts Keys, int TokenLifetimeSeconds, string CardCacheControl);
 
 /// <summary>What holds for one agent: its data, its documents and whether a credential of it still works.</summary>
 public sealed record AgentFacts(Agent Agent, AgentDocumentSet Documents, bool HasWorkingSecret, string ExpectedDid);
@@ -22,7 +21,8 @@ public sealed record AgentFacts(Agent Agent, AgentDocumentSet Documents, bool Ha
 /// </summary>
 public static class AgentCheckEvaluator
 {
-    public static IReadOnlyList<CheckResult> Evaluate(AgentFacts agent, TenantFacts tenant)
+    /// <summary>Every check but <see cref="AuditChainVerifies"/>, which is the tenant's (see <see cref="Chain"/>), in profile order.</summary>
+    public static List<CheckResult> Evaluate(AgentFacts agent, TenantFacts tenant)
     {
         var disabled = agent.Agent.Status != "active";
         var card = agent.Documents.Card.Document;
@@ -43,7 +43,6 @@ public static class AgentCheckEvaluator
             disabled ? Disabled(RecordRecommended) : record is null ? NoRecord(RecordRecommended) : Recommended(record.Json),
             disabled ? Disabled(RecordCard) : record is null ? NoRecord(RecordCard) : EmbeddedCard(record.Json, card),
             disabled ? Disabled(Credentials) : CredentialsCheck(agent, tenant),
-            Chain(tenant.Chain),
         ];
     }
 
@@ -160,7 +159,8 @@ public static class AgentCheckEvaluator
         if (a2a is null) return Result(RecordCard, Fail, "the record has no integration/a2a module (the agent has no card)");
         var version = a2a["data"]?["card_schema_version"]?.GetValue<string>();
         if (string.IsNullOrEmpty(version)) return Result(RecordCard, Fail, "the integration/a2a module has no card_schema_version");
-        if (card is null || !Jcs.Canonicalize(a2a["data"]?["card_data"]).AsSpan().SequenceEqual(card.Bytes))
+        // Structural equality of two JSON values is equality of their JCS forms.
+        if (card is null || !JsonNode.DeepEquals(a2a["data"]?["card_data"], card.Json))
         {
             return Result(RecordCard, Fail, "the integration/a2a module's card_data differs from the served card");
         }
@@ -178,7 +178,7 @@ public static class AgentCheckEvaluator
     }
 
     // Tenant-wide: the same result for every agent, so the evidence stays short (auditChain in the report has the details).
-    private static CheckResult Chain(ChainVerification chain) => chain.Valid
+    public static CheckResult Chain(ChainVerification chain) => chain.Valid
         ? Result(AuditChainVerifies, Pass, $"the tenant's {chain.Events} audit events verify from the first to the head")
         : Result(AuditChainVerifies, Fail, $"event seq {chain.FirstBrokenSeq} (id {chain.FirstBrokenEventId}) breaks the chain: {chain.Reason}");
 

@@ -48,35 +48,32 @@ public sealed class ComplianceReportBuilder(
         var workingSecrets = await WorkingSecretsAsync(tenantId, generatedAt, ct);
         var keyFacts = KeyFactsNow();
 
-        var results = new AgentReport[all.Count];
-        var facts = new AgentFacts[all.Count];
+        var tenantFacts = new TenantFacts(cards.TokenUrl, cards.MetadataUrl, MetadataServed: true, keyFacts,
+            options.Value.AccessTokenLifetimeSeconds, ComplianceEndpoints.PublicCacheControl);
+        var perAgent = new List<CheckResult>[all.Count];
         await Parallel.ForAsync(0, all.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
             async (i, token) =>
             {
                 var agent = all[i];
-                facts[i] = new AgentFacts(agent, await documents.BuildAsync(agent, tenant.Name, token),
+                var facts = new AgentFacts(agent, await documents.BuildAsync(agent, tenant.Name, token),
                     workingSecrets.Contains(agent.ClientId), dids.Did(tenantId, agent.Id));
+                perAgent[i] = AgentCheckEvaluator.Evaluate(facts, tenantFacts);
             });
 
-        var tenantFacts = new TenantFacts(cards.TokenUrl, cards.MetadataUrl, MetadataServed: true, keyFacts, await chainTask,
-            options.Value.AccessTokenLifetimeSeconds, ComplianceEndpoints.PublicCacheControl);
-        for (var i = 0; i < all.Count; i++)
+        var chain = await chainTask;
+        var chainCheck = AgentCheckEvaluator.Chain(chain);
+        var results = all.Select((agent, i) =>
         {
-            var agent = all[i];
-            var checks = AgentCheckEvaluator.Evaluate(facts[i], tenantFacts);
-            results[i] = new AgentReport(agent.Id, agent.Name, agent.ClientId, agent.Status, agent.Did, routes.CardUrl(tenantId, agent.Id),
+            List<CheckResult> checks = [.. perAgent[i], chainCheck];
+            return new AgentReport(agent.Id, agent.Name, agent.ClientId, agent.Status, agent.Did, routes.CardUrl(tenantId, agent.Id),
                 routes.RecordUrl(tenantId, agent.Id), ComplianceChecks.ResultingLevel(checks), checks);
-        }
+        }).ToList();
 
-        var everything = results.SelectMany(r => r.Checks).ToList();
         // With no agent, the tenant-wide audit chain still decides whether the tenant can be called compliant.
-        if (everything.Count == 0)
-        {
-            everything.Add(ComplianceChecks.Result(ComplianceChecks.AuditChainVerifies, tenantFacts.Chain.Valid ? ComplianceChecks.Pass : ComplianceChecks.Fail, ""));
-        }
+        var everything = results.SelectMany(r => r.Checks).DefaultIfEmpty(chainCheck);
         return new ComplianceReport(ReportSchemaVersion, ProfileName, Specs, options.Value.IssuerWithoutSlash, generatedAt, cachedUntil,
             new ReportTenant(tenant.Id, tenant.Name, tiers.Get(tenantId).Name()), ComplianceChecks.ResultingLevel(everything),
-            Summarize(results.SelectMany(r => r.Checks)), tenantFacts.Chain, ComplianceChecks.All, results);
+            Summarize(results.SelectMany(r => r.Checks)), chain, ComplianceChecks.All, results);
     }
 
     private static Dictionary<string, IReadOnlyDictionary<string, int>> Summarize(IEnumerable<CheckResult> results)

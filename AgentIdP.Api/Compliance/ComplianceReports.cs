@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.IO.Compression;
+using Microsoft.Extensions.Caching.Memory;
 using System.Text;
 using System.Text.Json;
 using AgentIdP.Api.Keys;
@@ -44,7 +45,8 @@ public sealed partial class ComplianceReports(
     private static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("agentidp.compliance.report.cache_hits", description: "Reports served from cache");
     private static readonly ActivitySource Activity = new(MeterName);
 
-    private readonly ConcurrentDictionary<Guid, CachedReport> _memory = new();
+    // Megabytes per large tenant: entries leave memory when their window ends, not only when replaced.
+    private readonly MemoryCache _memory = new(new MemoryCacheOptions());
     private readonly ConcurrentDictionary<Guid, Lazy<Task<CachedReport?>>> _generating = new();
 
     public static string RedisKey(Guid tenantId) => $"compliance:report:{tenantId}";
@@ -53,14 +55,14 @@ public sealed partial class ComplianceReports(
     public async Task<CachedReport?> GetAsync(Guid tenantId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (_memory.TryGetValue(tenantId, out var local) && now < local.CachedUntil)
+        if (_memory.TryGetValue(tenantId, out CachedReport? local) && now < local!.CachedUntil)
         {
             CacheHits.Add(1);
             return local;
         }
         if (await ReadSharedAsync(tenantId) is { } shared && now < shared.CachedUntil)
         {
-            _memory[tenantId] = shared;
+            Remember(tenantId, shared);
             CacheHits.Add(1);
             return shared;
         }
@@ -89,11 +91,13 @@ public sealed partial class ComplianceReports(
         var jws = Encoding.ASCII.GetBytes(key.Sign(key.EncodedHeader(JwsType), json));
         var fresh = CachedReport.Of(json, jws, report.GeneratedAt, report.CachedUntil);
         var winner = await StoreSharedAsync(tenantId, fresh);
-        _memory[tenantId] = winner;
+        Remember(tenantId, winner);
         GenerationSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogGenerated(logger, tenantId, report.Agents.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return winner;
     }
+
+    private void Remember(Guid tenantId, CachedReport report) => _memory.Set(tenantId, report, CacheFor);
 
     private async Task<CachedReport?> ReadSharedAsync(Guid tenantId)
     {
