@@ -1,4 +1,5 @@
 using AgentIdP.Api.Agents;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Billing;
@@ -26,6 +27,7 @@ builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
 builder.AddBilling();
+builder.AddAnalytics();
 builder.AddCompliance();
 builder.AddDemoSeed();
 
@@ -33,6 +35,7 @@ var app = builder.Build();
 
 app.UsePlatform();
 app.UseAuthentication();
+app.UseAnalytics();
 app.UseTierEnforcement();
 app.UseAuthorization();
 
@@ -45,6 +48,7 @@ app.MapAgents();
 app.MapDids();
 app.MapAudit();
 app.MapBilling();
+app.MapAnalytics();
 app.MapCompliance();
 
 app.Run();

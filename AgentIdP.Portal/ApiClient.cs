@@ -63,12 +63,7 @@ public sealed partial class ApiClient(HttpClient http, AccessTokens tokens, IHtt
             }
             if (!response.IsSuccessStatusCode) return ApiResult<T>.Failed(await ApiProblem.ReadAsync(response, ct));
             if (typeof(T) == typeof(NoBody)) return ApiResult<T>.Ok((T)(object)NoBody.Instance);
-            if (typeof(T) == typeof(Compliance.ApiFile))
-            {
-                var file = new Compliance.ApiFile(await response.Content.ReadAsByteArrayAsync(ct),
-                    response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream");
-                return ApiResult<T>.Ok((T)(object)file);
-            }
+            if (typeof(T) == typeof(FileDownload)) return ApiResult<T>.Ok((T)(object)await FileDownload.ReadAsync(response, ct));
 
             var value = await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, ct);
             return value is null ? ApiResult<T>.Failed(ApiProblem.Unexpected($"{method} {path} answered an empty body.")) : ApiResult<T>.Ok(value);

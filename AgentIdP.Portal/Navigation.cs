@@ -7,6 +7,7 @@ public static class Navigation
     [
         (PortalRoutes.Home, "Home"),
         (PortalRoutes.Agents, "Agents"),
+        (PortalRoutes.Analytics, "Analytics"),
         (PortalRoutes.Usage, "Usage & plan"),
         (PortalRoutes.Compliance, "Compliance"),
     ];

@@ -15,6 +15,7 @@ public static class PortalRoutes
     public const string Agents = "/agents";
     public const string Usage = "/usage";
     public const string UpgradeReturn = "/usage/return";
+    public const string Analytics = "/analytics";
     public const string Compliance = "/compliance";
     public const string Error = "/Error";
 

@@ -75,6 +75,7 @@ public static class AgentEndpoints
     private static async Task<Results<Ok<Agent>, ProblemHttpResult>> Update(
         Guid id, UpdateAgentRequest request, ClaimsPrincipal user, AgentStore store, CancellationToken ct)
     {
+        if (request.IsEmpty) return Problems.BadRequest("Nothing to change: send at least one field to update.");
         if (((request.Name is null ? null : AgentValidation.Name(request.Name)) ?? AgentValidation.Description(request.Description)
              ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks) ?? AgentProfileValidation.Check(request)) is { } error)
         {

@@ -25,7 +25,10 @@ public sealed record UpdateAgentRequest(
     string? Name, string? Description, string[]? Scopes, JsonObject? Jwks,
     string? Version = null, AgentProvider? Provider = null, AgentInterface[]? Interfaces = null, AgentSkill[]? Skills = null,
     OasfClassInput[]? OasfSkills = null, OasfClassInput[]? OasfDomains = null, string[]? DefaultInputModes = null,
-    string[]? DefaultOutputModes = null, AgentCapabilities? Capabilities = null, string? DocumentationUrl = null) : IAgentProfileInput;
+    string[]? DefaultOutputModes = null, AgentCapabilities? Capabilities = null, string? DocumentationUrl = null) : IAgentProfileInput
+{
+    public bool IsEmpty => Name is null && Description is null && Scopes is null && Jwks is null && !this.HasProfileFields();
+}
 
 public sealed record CreatedAgent(Agent Agent, string ClientSecret);
 

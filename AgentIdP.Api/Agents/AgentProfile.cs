@@ -34,6 +34,19 @@ public interface IAgentProfileInput
 
 public static class AgentProfileInput
 {
+    /// <summary>The names of the profile fields the request carries (for the audit event, and to tell an empty update).</summary>
+    public static string[] ProfileFieldsPresent(this IAgentProfileInput p) =>
+    [
+        .. new (string Field, object? Value)[]
+        {
+            ("version", p.Version), ("provider", p.Provider), ("interfaces", p.Interfaces), ("skills", p.Skills),
+            ("oasfSkills", p.OasfSkills), ("oasfDomains", p.OasfDomains), ("defaultInputModes", p.DefaultInputModes),
+            ("defaultOutputModes", p.DefaultOutputModes), ("capabilities", p.Capabilities), ("documentationUrl", p.DocumentationUrl),
+        }.Where(f => f.Value is not null).Select(f => f.Field),
+    ];
+
+    public static bool HasProfileFields(this IAgentProfileInput p) => p.ProfileFieldsPresent().Length > 0;
+
     /// <summary>The OASF skills as taxonomy pairs; call after <see cref="AgentProfileValidation.Check"/> accepted them.</summary>
     public static OasfClass[]? ResolvedOasfSkills(this IAgentProfileInput input) => Resolve(input.OasfSkills, OasfTaxonomy.Pinned.Skills);
 

@@ -118,7 +118,7 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
                     scopes = request.Scopes is { Length: > 0 } s ? s.Distinct().ToArray() : null, jwks = request.Jwks?.ToJsonString() }),
                 tx, cancellationToken: ct));
             return new { request.Name, request.Description, request.Scopes, keysChanged = request.Jwks is not null,
-                profileChanged = ChangedProfileFields(request) };
+                profileChanged = request.ProfileFieldsPresent() };
         }, ct);
     }
 
@@ -211,16 +211,6 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         });
         return parameters;
     }
-
-    private static string[] ChangedProfileFields(IAgentProfileInput p) =>
-    [
-        .. new (string Field, object? Value)[]
-        {
-            ("version", p.Version), ("provider", p.Provider), ("interfaces", p.Interfaces), ("skills", p.Skills),
-            ("oasfSkills", p.OasfSkills), ("oasfDomains", p.OasfDomains), ("defaultInputModes", p.DefaultInputModes),
-            ("defaultOutputModes", p.DefaultOutputModes), ("capabilities", p.Capabilities), ("documentationUrl", p.DocumentationUrl),
-        }.Where(f => f.Value is not null).Select(f => f.Field),
-    ];
 
     private static string? ToJson<T>(T? value) => value is null ? null : JsonSerializer.Serialize(value, Json);
 

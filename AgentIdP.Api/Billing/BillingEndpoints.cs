@@ -61,15 +61,15 @@ public static class BillingEndpoints
             return TypedResults.Problem($"Moving from {current.Name()} down to {target.Name()} is done by support: contact support@sentryagent.ai and we will change it for you.",
                 statusCode: StatusCodes.Status409Conflict, title: "Downgrades go through support");
         }
-        if (!stripe.Configured)
-        {
-            return TypedResults.Problem("Billing is not configured on this deployment (no Stripe secret key). Ask the operator to set Stripe:* or to change your tier.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Billing not configured");
-        }
         var fallback = new Uri(identity.Value.IssuerWithoutSlash + "/");
         if (!TryReturnUrl(request.SuccessUrl, fallback, out var success) || !TryReturnUrl(request.CancelUrl, fallback, out var cancel))
         {
             return Problems.BadRequest("successUrl and cancelUrl must be absolute http(s) URLs.");
+        }
+        if (!stripe.Configured)
+        {
+            return TypedResults.Problem("Billing is not configured on this deployment (no Stripe secret key). Ask the operator to set Stripe:* or to change your tier.",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Billing not configured");
         }
         try
         {
@@ -94,7 +94,8 @@ public static class BillingEndpoints
 
     private static async Task<IResult> Webhook(HttpRequest request, StripeBilling stripe, CancellationToken ct)
     {
-        if (!stripe.Configured) return Results.Problem("Billing is not configured.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        // Without billing there is no webhook to deliver to.
+        if (!stripe.Configured) return Results.Problem("Billing is not configured on this deployment.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync(ct);
         if (stripe.Verify(json, request.Headers["Stripe-Signature"].ToString()) is not { } stripeEvent)

@@ -8,16 +8,17 @@ namespace AgentIdP.Api.Demo;
 
 /// <summary>
 /// With <c>DEMO_SEED=true</c>, a demo tenant (admin client <c>demo-admin</c>, secret from <c>Demo:AdminSecret</c>) with a
-/// handful of agents, so a newcomer can sign in to the portal at once. Idempotent: a second run changes nothing
-/// but the admin secret, which follows the configuration.
+/// handful of agents and four weeks of analytics, so a newcomer can sign in to the portal and see real charts at once.
+/// Idempotent: a second run changes nothing but the admin secret, which follows the configuration.
 /// </summary>
 public sealed partial class DemoSeed(
     IOptions<FeatureFlags> flags, IConfiguration config, NpgsqlDataSource db, TenantStore tenants, AgentStore agents,
-    OAuth.ClientSecrets secrets, OAuth.ClientStore clients, ILogger<DemoSeed> logger) : IHostedService
+    OAuth.ClientSecrets secrets, OAuth.ClientStore clients, TimeProvider clock, ILogger<DemoSeed> logger) : IHostedService
 {
     public static readonly Guid TenantId = new("de000000-0000-4000-8000-000000000001");
     public const string AdminClientId = "demo-admin";
     public const string Actor = "demo-seed";
+    public const int AnalyticsDays = 28;
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -43,6 +44,7 @@ public sealed partial class DemoSeed(
         }
 
         await CompleteProfilesAsync(ct);
+        await SeedAnalyticsAsync(ct);
 
         // Keep the admin secret in step with configuration, without piling up rows.
         await using var cmd = db.CreateCommand("""
@@ -51,6 +53,43 @@ public sealed partial class DemoSeed(
         cmd.Parameters.AddWithValue("hash", secrets.Hash(secret));
         cmd.Parameters.AddWithValue("client", AdminClientId);
         if (await cmd.ExecuteNonQueryAsync(ct) > 0) clients.Changed(AdminClientId);
+    }
+
+    /// <summary>
+    /// Daily rollups for the days before today, only while the tenant has none: weekday traffic, quieter weekends, slow
+    /// growth and some noise, derived from the agent and the day so that two replicas seeding at once write the same rows.
+    /// </summary>
+    private async Task SeedAnalyticsAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await using (var guard = db.CreateCommand("SELECT EXISTS (SELECT 1 FROM analytics_events WHERE tenant_id = @tenant AND day < @today)"))
+        {
+            guard.Parameters.AddWithValue("tenant", TenantId);
+            guard.Parameters.AddWithValue("today", today);
+            if ((bool)(await guard.ExecuteScalarAsync(ct))!) return;
+        }
+        await using var cmd = db.CreateCommand("""
+            WITH days AS (
+                SELECT i, @first::date + i AS day,
+                       CASE WHEN extract(isodow FROM @first::date + i) >= 6 THEN 0.35 ELSE 1.0 END * (0.7 + 0.3 * i / @span) AS shape
+                FROM generate_series(0, @span - 1) AS i
+            ), agent_days AS (
+                SELECT a.id AS agent_id, d.day, d.shape * (40 + abs(hashtext(a.id::text)) % 160)
+                       * (0.8 + (abs(hashtext(a.id::text || d.day::text)) % 40) / 100.0) AS tokens
+                FROM agents a CROSS JOIN days d
+                WHERE a.tenant_id = @tenant
+            )
+            INSERT INTO analytics_events (tenant_id, agent_id, metric, day, count, created_at)
+            SELECT @tenant, agent_id, m.metric, day, round(tokens * m.factor)::bigint, day::timestamp AT TIME ZONE 'UTC'
+            FROM agent_days CROSS JOIN (VALUES ('token_issued', 1.0), ('api_call', 4.2), ('token_denied', 0.03), ('rate_limited', 0.01)) AS m (metric, factor)
+            UNION ALL
+            SELECT @tenant, NULL, 'token_issued', day, 3 + i % 5, day::timestamp AT TIME ZONE 'UTC' FROM days
+            ON CONFLICT DO NOTHING
+            """);
+        cmd.Parameters.AddWithValue("tenant", TenantId);
+        cmd.Parameters.AddWithValue("first", today.AddDays(-AnalyticsDays));
+        cmd.Parameters.AddWithValue("span", AnalyticsDays);
+        LogSeededAnalytics(logger, await cmd.ExecuteNonQueryAsync(ct), AnalyticsDays);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
@@ -64,6 +103,8 @@ public sealed partial class DemoSeed(
             await agents.UpdateAsync(TenantId, Actor, existing.Id, DemoAgents.ProfileOf(demo), ct);
         }
     }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Rows} analytics rollups over {Days} days for the demo tenant")]
+    private static partial void LogSeededAnalytics(ILogger logger, int rows, int days);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo tenant with {Agents} agents (sign in as demo-admin)")]
     private static partial void LogSeeded(ILogger logger, int agents);

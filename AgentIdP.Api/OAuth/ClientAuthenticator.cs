@@ -80,11 +80,10 @@ public sealed class ClientAuthenticator(
             return (null, new OAuthError(OAuthError.InvalidClient, $"client_assertion_type must be {JwtBearerAssertionType}."));
         }
         var assertion = form["client_assertion"].ToString();
-        if (assertion.Length is 0 or > 8192 || !_handler.CanReadToken(assertion))
+        if (UnverifiedJwt.TryRead(assertion) is not { } unverified)
         {
             return (null, new OAuthError(OAuthError.InvalidClient, "client_assertion is missing or not a JWT."));
         }
-        var unverified = _handler.ReadJsonWebToken(assertion);
         var clientId = form.TryGetValue("client_id", out var id) ? id.ToString() : unverified.Subject;
         var client = clientId is { Length: > 0 } ? await clients.FindAsync(clientId, ct) : null;
         if (client is null || client.Keys.Count == 0)

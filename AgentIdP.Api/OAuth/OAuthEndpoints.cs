@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,8 @@ public static class OAuthEndpoints
         return app;
     }
 
-    private static async Task<IResult> Token(HttpContext context, ClientAuthenticator authenticator, TokenIssuer issuer, AgentRateLimiter rateLimiter)
+    private static async Task<IResult> Token(
+        HttpContext context, ClientAuthenticator authenticator, TokenIssuer issuer, AgentRateLimiter rateLimiter, AnalyticsRecorder analytics)
     {
         var (form, formError) = await ReadFormAsync(context);
         if (formError is not null) return formError.ToResult();
@@ -49,11 +51,18 @@ public static class OAuthEndpoints
         var (client, error) = await authenticator.AuthenticateAsync(context.Request, form!, context.RequestAborted);
         if (client is null) return error!.ToResult();
 
+        // A known client refused from here on counts as a denied token request for its tenant (and agent).
+        IResult Denied(OAuthError refusal, int? status = null)
+        {
+            if (client.TenantId is { } tenant) analytics.Record(tenant, client.AgentId, AnalyticsMetric.TokenDenied);
+            return refusal.ToResult(status);
+        }
+
         var grantType = form!["grant_type"].ToString();
-        if (grantType.Length == 0) return new OAuthError(OAuthError.InvalidRequest, "grant_type is missing.").ToResult();
+        if (grantType.Length == 0) return Denied(new OAuthError(OAuthError.InvalidRequest, "grant_type is missing."));
         if (grantType != ClientCredentials)
         {
-            return new OAuthError(OAuthError.UnsupportedGrantType, $"Only the {ClientCredentials} grant is supported.").ToResult();
+            return Denied(new OAuthError(OAuthError.UnsupportedGrantType, $"Only the {ClientCredentials} grant is supported."));
         }
 
         var requested = form["scope"].ToString();
@@ -68,8 +77,8 @@ public static class OAuthEndpoints
             var notGranted = asked.Where(s => !client.HasScope(s)).ToList();
             if (notGranted.Count > 0)
             {
-                return new OAuthError(OAuthError.InvalidScope,
-                    $"The client is not granted: {string.Join(' ', notGranted.Take(5).Select(s => s.Length > 64 ? s[..64] : s))}.").ToResult();
+                return Denied(new OAuthError(OAuthError.InvalidScope,
+                    $"The client is not granted: {string.Join(' ', notGranted.Take(5).Select(s => s.Length > 64 ? s[..64] : s))}."));
             }
             scope = string.Join(' ', asked.Distinct());
         }
@@ -77,11 +86,13 @@ public static class OAuthEndpoints
         if (client.AgentId is { } agentId && await rateLimiter.TryTakeAsync(agentId) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new OAuthError(OAuthError.SlowDown, "Too many token requests for this agent; retry after the Retry-After delay.")
-                .ToResult(StatusCodes.Status429TooManyRequests);
+            analytics.Record(client.TenantId!.Value, agentId, AnalyticsMetric.RateLimited);
+            return Denied(new OAuthError(OAuthError.SlowDown, "Too many token requests for this agent; retry after the Retry-After delay."),
+                StatusCodes.Status429TooManyRequests);
         }
 
         var token = issuer.Issue(client, scope);
+        if (client.TenantId is { } issuedTenant) analytics.Record(issuedTenant, client.AgentId, AnalyticsMetric.TokenIssued);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Pragma = "no-cache";
         return TypedResults.Json(new TokenResponse(token, "Bearer", issuer.LifetimeSeconds, scope), OAuthJson.Default.TokenResponse);

@@ -15,20 +15,22 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider clock, IOptio
 
     public int LifetimeSeconds => _lifetime;
 
-    public string Issue(ClientRecord client, string scope)
+    public string Issue(ClientRecord client, string scope) =>
+        Issue(keys.Active, _issuer, _lifetime, clock.GetUtcNow().ToUnixTimeSeconds(), client, scope);
+
+    /// <summary>The token itself: claims written straight to UTF-8, one signature. Static so benchmarks can call it alone.</summary>
+    public static string Issue(SigningKey key, string issuer, int lifetime, long now, ClientRecord client, string scope)
     {
-        var key = keys.Active;
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString(Claims.Issuer, _issuer);
+            json.WriteString(Claims.Issuer, issuer);
             json.WriteString(Claims.Subject, client.ClientId);
-            json.WriteString(Claims.Audience, _issuer);
+            json.WriteString(Claims.Audience, issuer);
             json.WriteNumber(Claims.IssuedAt, now);
             json.WriteNumber(Claims.NotBefore, now);
-            json.WriteNumber(Claims.Expires, now + _lifetime);
+            json.WriteNumber(Claims.Expires, now + lifetime);
             json.WriteString(Claims.TokenId, Base64Url.Encode(RandomNumberGenerator.GetBytes(16)));
             json.WriteString(Claims.ClientId, client.ClientId);
             json.WriteString(Claims.Scope, scope);

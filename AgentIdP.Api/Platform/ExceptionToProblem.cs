@@ -33,11 +33,16 @@ internal sealed partial class ExceptionToProblem(IProblemDetailsService problems
         };
         if (problem is null) return true; // The client went away; nobody is listening.
 
-        if (problem.Status >= 500) LogFailure(logger, exception, context.Request.Method, context.Request.Path);
+        // An outage answers many requests the same way: one line each, without the stack.
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) LogUnavailable(logger, context.Request.Method, context.Request.Path, exception.Message);
+        else if (problem.Status >= 500) LogFailure(logger, exception, context.Request.Method, context.Request.Path);
         if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "5";
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Method} {Path} answered 503: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, Exception exception, string method, string path);

@@ -26,6 +26,8 @@ public static class PlatformExtensions
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            // A misspelt field is an error, not silently ignored: "scope" for "scopes" must not create an agent without them.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
         });
 
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>

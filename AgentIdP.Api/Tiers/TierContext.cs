@@ -55,9 +55,7 @@ internal sealed class TierContextMiddleware(RequestDelegate next, TenantTiers ti
             // The form is cached on the request, so the endpoint does not read the body twice.
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
             if (form.TryGetValue("client_id", out var id)) return id.ToString();
-            var assertion = form["client_assertion"].ToString();
-            return assertion.Length is > 0 and <= 8192 && new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CanReadToken(assertion)
-                ? new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(assertion).Subject : null;
+            return UnverifiedJwt.TryRead(form["client_assertion"].ToString())?.Subject;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Platform;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -21,18 +22,20 @@ public static partial class TierEnforcement
     {
         builder.AddValidatedOptions<TierOptions, TierOptions.Validator>(TierOptions.Section);
         builder.Services.AddSingleton<TierMetrics>();
+        builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RedisCircuit>();
         builder.Services.AddSingleton<DailyQuota>();
         builder.Services.AddSingleton<TierLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RedisCircuit>("tier-enforcement");
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure<TierLimiter, TierMetrics>((o, limiter, metrics) =>
+        builder.Services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure<TierLimiter, TierMetrics, AnalyticsRecorder>((o, limiter, metrics, analytics) =>
         {
             o.GlobalLimiter = limiter.Limiter;
             o.OnRejected = (ctx, ct) =>
             {
                 var tier = TierContext.Of(ctx.HttpContext)!;
                 metrics.Decision(tier.Tier, TierLimiter.Limit, "rejected");
+                analytics.Record(tier.TenantId, tier.AgentId, AnalyticsMetric.RateLimited);
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)) : 1;
                 return new ValueTask(WriteRejectionAsync(ctx.HttpContext, tier, TierLimiter.Limit, retryAfter,
                     $"The {tier.Tier.Name()} tier allows {tier.Limits.RequestsPerSecond} requests per second (burst {tier.Limits.Burst})."));
@@ -44,6 +47,7 @@ public static partial class TierEnforcement
     /// <summary>After authentication: resolve the tenant, apply the per-second limit, then the daily quota.</summary>
     public static WebApplication UseTierEnforcement(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<IOptions<TierOptions>>().Value.Enabled) return app;
         app.UseMiddleware<TierContextMiddleware>();
         app.Use(AddHeaders);
         app.UseRateLimiter();
@@ -98,7 +102,8 @@ public static partial class TierEnforcement
 
     /// <summary>Counts the call against today's quota; over it, rejects (or in shadow mode reports). Fails open without Redis.</summary>
     private sealed partial class DailyQuotaMiddleware(
-        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, IOptions<FeatureFlags> flags, ILogger<DailyQuotaMiddleware> logger)
+        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, AnalyticsRecorder analytics, IOptions<FeatureFlags> flags,
+        LogThrottle throttle, ILogger<DailyQuotaMiddleware> logger)
     {
         public async Task InvokeAsync(HttpContext context)
         {
@@ -130,17 +135,18 @@ public static partial class TierEnforcement
                 if (flags.Value.TierEnforcement)
                 {
                     metrics.Decision(tier.Tier, DailyQuotaLimit, "rejected");
+                    analytics.Record(tier.TenantId, tier.AgentId, AnalyticsMetric.QuotaExceeded);
                     await WriteRejectionAsync(context, tier, DailyQuotaLimit, reset,
                         $"The {tier.Tier.Name()} tier allows {tier.Limits.DailyQuota:N0} calls per UTC day; today's are used up.");
                     return;
                 }
                 metrics.Decision(tier.Tier, DailyQuotaLimit, "would_reject");
-                LogWouldReject(logger, tier.TenantId, tier.Tier.Name(), count);
+                if (throttle.ShouldLog(tier.TenantId, DailyQuotaLimit)) LogWouldReject(logger, tier.TenantId, tier.Tier.Name(), count);
             }
             await next(context);
         }
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its daily quota ({Count} calls); the request would be rejected")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its daily quota ({Count} calls); requests would be rejected (logged at most once a minute per tenant)")]
         private static partial void LogWouldReject(ILogger logger, Guid tenantId, string tier, long count);
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class TierLimiter
 {
     private readonly PartitionedRateLimiter<HttpContext> _limiter;
 
-    public TierLimiter(IOptions<TierOptions> options, IOptions<FeatureFlags> flags, TierMetrics metrics, ILogger<TierLimiter> logger)
+    public TierLimiter(IOptions<TierOptions> options, IOptions<FeatureFlags> flags, TierMetrics metrics, LogThrottle throttle, ILogger<TierLimiter> logger)
     {
         var replicas = options.Value.Replicas;
         var enforcing = flags.Value.TierEnforcement;
@@ -34,7 +34,7 @@ public sealed partial class TierLimiter
                 return enforcing ? bucket : new ShadowLimiter(bucket, () =>
                 {
                     metrics.Decision(key.Item2, Limit, "would_reject");
-                    LogWouldReject(logger, key.Item1, key.Item2.Name());
+                    if (throttle.ShouldLog(key.Item1, Limit)) LogWouldReject(logger, key.Item1, key.Item2.Name());
                 });
             });
         });
@@ -48,7 +48,7 @@ public sealed partial class TierLimiter
     public long? Remaining(HttpContext context) =>
         TierContext.Of(context) is null ? null : _limiter.GetStatistics(context)?.CurrentAvailablePermits;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its per-second limit; the request would be rejected")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its per-second limit; requests would be rejected (logged at most once a minute per tenant)")]
     private static partial void LogWouldReject(ILogger logger, Guid tenantId, string tier);
 
     /// <summary>Grants every request but reports the ones the inner limiter would have refused.</summary>

@@ -14,6 +14,12 @@ public sealed class TierOptions
     /// </summary>
     public int Replicas { get; set; } = 1;
 
+    /// <summary>
+    /// <c>false</c> removes the tier layer altogether, so a benchmark can measure what it costs. Not a production switch:
+    /// for rolling out, <c>TIER_ENFORCEMENT=false</c> (shadow mode) is the way.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     public sealed class Validator : IValidateOptions<TierOptions>
     {
         public ValidateOptionsResult Validate(string? name, TierOptions o) => new ValidatedOptions.Failures()

@@ -8,6 +8,10 @@ public static class ApiPaths
     public const string Agents = "/api/agents";
     public const string Billing = "/api/billing";
     public const string Upgrade = "/api/billing/upgrade";
+    public const string AnalyticsTrend = "/api/analytics/trend";
+    public const string AnalyticsTrendCsv = "/api/analytics/trend.csv";
+    public const string AnalyticsHeatmap = "/api/analytics/heatmap";
+    public const string AnalyticsSummary = "/api/analytics/summary";
     public const string ComplianceReport = "/api/compliance/report";
     public const string SignedComplianceReport = "/api/compliance/report.jws";
 

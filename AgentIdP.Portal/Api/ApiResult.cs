@@ -18,3 +18,12 @@ public sealed record NoBody
 {
     public static readonly NoBody Instance = new();
 }
+
+/// <summary>The value of a call that answers a file (a CSV export): its bytes, type and suggested name.</summary>
+public sealed record FileDownload(byte[] Content, string ContentType, string FileName)
+{
+    public static async Task<FileDownload> ReadAsync(HttpResponseMessage response, CancellationToken ct) => new(
+        await response.Content.ReadAsByteArrayAsync(ct),
+        response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream",
+        response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"') ?? "download");
+}

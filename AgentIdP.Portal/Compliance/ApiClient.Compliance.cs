@@ -9,5 +9,5 @@ public sealed partial class ApiClient
         SendAsync<ComplianceReport>(HttpMethod.Get, ApiPaths.ComplianceReport, body: null, ct);
 
     /// <summary>One of the compliance documents as the API serves it: the report (JSON or JWS), an agent's card or record.</summary>
-    public Task<ApiResult<ApiFile>> DownloadAsync(string path, CancellationToken ct) => SendAsync<ApiFile>(HttpMethod.Get, path, body: null, ct);
+    public Task<ApiResult<FileDownload>> DownloadAsync(string path, CancellationToken ct) => SendAsync<FileDownload>(HttpMethod.Get, path, body: null, ct);
 }

@@ -33,6 +33,3 @@ public sealed record AgentResult(Guid AgentId, string Name, string ClientId, str
 {
     public IEnumerable<CheckResult> NotPassing => Checks.Where(c => !c.Passed);
 }
-
-/// <summary>A file the API answered, passed on to the browser as a download.</summary>
-public sealed record ApiFile(byte[] Content, string ContentType);

@@ -15,6 +15,10 @@ public sealed class PortalFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
+    /// <summary>The seeded demo tenant's admin (<c>DEMO_SEED=true</c>).</summary>
+    public static readonly TenantAdmin DemoAdmin =
+        new(global::AgentIdP.Api.Demo.DemoSeed.TenantId, "Demo Tenant", global::AgentIdP.Api.Demo.DemoSeed.AdminClientId, "demo-admin-secret-for-portal-tests-0123456789");
+
     public Uri ApiUrl { get; private set; } = null!;
     public Uri PortalUrl { get; private set; } = null!;
     public ApiDriver Api { get; private set; } = null!;
@@ -26,6 +30,9 @@ public sealed class PortalFixture : IAsyncLifetime
         _stripe = await FakeStripe.StartAsync();
         _api = await ApiFactory.CreateAsync();
         _stripe.Configure(_api);
+        // The demo tenant, with its weeks of analytics, for the pages that show data the tests cannot make quickly.
+        _api.Settings[global::AgentIdP.Api.Platform.FeatureFlags.DemoSeedKey] = "true";
+        _api.Settings["Demo:AdminSecret"] = DemoAdmin.ClientSecret;
         _api.UseKestrel(0);
         _api.StartServer();
         ApiUrl = ServerAddress.Of(_api.Services);

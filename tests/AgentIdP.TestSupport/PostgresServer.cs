@@ -31,7 +31,8 @@ public sealed class PostgresServer : ServerProcess
     {
         try
         {
-            await using var connection = new NpgsqlConnection(ConnectionString());
+            // Unpooled: after a restart a pooled connection from before the stop would answer "open" without asking the server.
+            await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
             await connection.OpenAsync();
             return true;
         }

@@ -63,6 +63,14 @@ public sealed class TierEnforcementTests
         Assert.Equal("daily_quota", problem["limit"]!.GetValue<string>());
         Assert.Equal("enterprise", problem["tier"]!.GetValue<string>());
         foreach (var r in responses) r.Dispose();
+
+        // Stopping both instances flushes their analytics: every rejection was recorded, once.
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        await using var db = Npgsql.NpgsqlDataSource.Create(database);
+        await using var count = db.CreateCommand("SELECT COALESCE(sum(count), 0)::int FROM analytics_events WHERE tenant_id = @t AND metric = 'quota_exceeded'");
+        count.Parameters.AddWithValue("t", tenant.TenantId);
+        Assert.Equal(150, (int)(await count.ExecuteScalarAsync())!);
     }
 
     [Fact]
