@@ -11,11 +11,17 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
     /// <summary>Sum per day of one metric (days without counts are absent), for the tenant or one of its agents.</summary>
     public async Task<Dictionary<DateOnly, long>> DailyTotalsAsync(Guid tenantId, AnalyticsMetric metric, DayRange range, Guid? agentId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
-            SELECT day, sum(count)::bigint FROM analytics_events
-            WHERE tenant_id = @tenant AND metric = @metric AND day BETWEEN @from AND @to {(agentId is null ? "" : "AND agent_id = @agent")}
-            GROUP BY day
-            """);
+        // The whole tenant reads its daily totals (one row a day, kept by triggers); one agent reads its own rollups.
+        await using var cmd = db.CreateCommand(agentId is null
+            ? """
+              SELECT day, count FROM analytics_tenant_daily
+              WHERE tenant_id = @tenant AND metric = @metric AND day BETWEEN @from AND @to
+              """
+            : """
+              SELECT day, sum(count)::bigint FROM analytics_events
+              WHERE tenant_id = @tenant AND metric = @metric AND day BETWEEN @from AND @to AND agent_id = @agent
+              GROUP BY day
+              """);
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("metric", metric.Name());
         cmd.Parameters.AddWithValue("from", range.From);
@@ -101,7 +107,7 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
         var monthStart = new DateOnly(today.Year, today.Month, 1);
         await using var cmd = db.CreateCommand("""
             SELECT metric, COALESCE(sum(count) FILTER (WHERE day = @today), 0)::bigint, sum(count)::bigint
-            FROM analytics_events
+            FROM analytics_tenant_daily
             WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day BETWEEN @monthStart AND @today
             GROUP BY metric
             """);
