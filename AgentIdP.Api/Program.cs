@@ -4,6 +4,7 @@ using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Billing;
 using AgentIdP.Api.Cluster;
+using AgentIdP.Api.Compliance;
 using AgentIdP.Api.Data;
 using AgentIdP.Api.Demo;
 using AgentIdP.Api.Dids;
@@ -27,6 +28,7 @@ builder.AddTenants();
 builder.AddAgents();
 builder.AddBilling();
 builder.AddAnalytics();
+builder.AddCompliance();
 builder.AddDemoSeed();
 
 var app = builder.Build();
@@ -47,6 +49,7 @@ app.MapDids();
 app.MapAudit();
 app.MapBilling();
 app.MapAnalytics();
+app.MapCompliance();
 
 app.Run();
 

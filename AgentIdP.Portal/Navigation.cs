@@ -9,6 +9,7 @@ public static class Navigation
         (PortalRoutes.Agents, "Agents"),
         (PortalRoutes.Analytics, "Analytics"),
         (PortalRoutes.Usage, "Usage & plan"),
+        (PortalRoutes.Compliance, "Compliance"),
     ];
 
     public static bool IsActive(HttpContext context, string href) =>

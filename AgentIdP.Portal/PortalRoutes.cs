@@ -16,6 +16,7 @@ public static class PortalRoutes
     public const string Usage = "/usage";
     public const string UpgradeReturn = "/usage/return";
     public const string Analytics = "/analytics";
+    public const string Compliance = "/compliance";
     public const string Error = "/Error";
 
     /// <summary>Query parameter the sign-in page reads to go back where the user was.</summary>

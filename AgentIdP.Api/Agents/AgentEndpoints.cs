@@ -30,7 +30,7 @@ public static class AgentEndpoints
         group.MapPost("", Create).WithSummary("Register an agent; the answer holds its client secret, shown this once");
         group.MapGet("", List).WithSummary("The tenant's agents, newest first");
         group.MapGet("/{id:guid}", Get).WithSummary("One agent");
-        group.MapPatch("/{id:guid}", Update).WithSummary("Change an agent's name, description, scopes or keys");
+        group.MapPatch("/{id:guid}", Update).WithSummary("Change an agent's name, description, scopes, keys or profile (card and record fields)");
         group.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "disabled", user, store, ct))
             .WithSummary("Disable an agent: it can no longer get tokens");
         group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "active", user, store, ct))
@@ -45,7 +45,7 @@ public static class AgentEndpoints
         CreateAgentRequest request, ClaimsPrincipal user, AgentStore store, IOptions<FeatureFlags> flags, TierMetrics metrics, CancellationToken ct)
     {
         if ((AgentValidation.Name(request.Name) ?? AgentValidation.Description(request.Description)
-             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks)) is { } error)
+             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks) ?? AgentProfileValidation.Check(request)) is { } error)
         {
             return Problems.BadRequest(error);
         }
@@ -77,7 +77,7 @@ public static class AgentEndpoints
     {
         if (request.IsEmpty) return Problems.BadRequest("Nothing to change: send at least one field to update.");
         if (((request.Name is null ? null : AgentValidation.Name(request.Name)) ?? AgentValidation.Description(request.Description)
-             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks)) is { } error)
+             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks) ?? AgentProfileValidation.Check(request)) is { } error)
         {
             return Problems.BadRequest(error);
         }

@@ -1,18 +1,33 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentIdP.Api.Compliance;
 using AgentIdP.Api.OAuth;
 
 namespace AgentIdP.Api.Agents;
 
+/// <summary>An agent as the API shows it: identity, credentials summary and the profile its A2A card and OASF record are built from.</summary>
 public sealed record Agent(
-    Guid Id, string ClientId, string Name, string Description, string Status, string[] Scopes,
-    string Did, string DidDocumentUrl, int PublicKeyCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    Guid Id, Guid TenantId, string ClientId, string Name, string Description, string Status, string[] Scopes,
+    string Did, string DidDocumentUrl, int PublicKeyCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? Version, AgentProvider? Provider, AgentInterface[] Interfaces, AgentSkill[] Skills,
+    OasfClass[] OasfSkills, OasfClass[] OasfDomains, string[] DefaultInputModes, string[] DefaultOutputModes,
+    AgentCapabilities Capabilities, string? DocumentationUrl);
 
-public sealed record CreateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks);
+/// <summary>Registers an agent; every profile field is optional (an agent without interfaces has no A2A card yet).</summary>
+public sealed record CreateAgentRequest(
+    string? Name, string? Description, string[]? Scopes, JsonObject? Jwks,
+    string? Version = null, AgentProvider? Provider = null, AgentInterface[]? Interfaces = null, AgentSkill[]? Skills = null,
+    OasfClassInput[]? OasfSkills = null, OasfClassInput[]? OasfDomains = null, string[]? DefaultInputModes = null,
+    string[]? DefaultOutputModes = null, AgentCapabilities? Capabilities = null, string? DocumentationUrl = null) : IAgentProfileInput;
 
-public sealed record UpdateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks)
+/// <summary>Changes an agent: each field that is present replaces the stored value; absent fields stay as they are.</summary>
+public sealed record UpdateAgentRequest(
+    string? Name, string? Description, string[]? Scopes, JsonObject? Jwks,
+    string? Version = null, AgentProvider? Provider = null, AgentInterface[]? Interfaces = null, AgentSkill[]? Skills = null,
+    OasfClassInput[]? OasfSkills = null, OasfClassInput[]? OasfDomains = null, string[]? DefaultInputModes = null,
+    string[]? DefaultOutputModes = null, AgentCapabilities? Capabilities = null, string? DocumentationUrl = null) : IAgentProfileInput
 {
-    public bool IsEmpty => Name is null && Description is null && Scopes is null && Jwks is null;
+    public bool IsEmpty => Name is null && Description is null && Scopes is null && Jwks is null && !this.HasProfileFields();
 }
 
 public sealed record CreatedAgent(Agent Agent, string ClientSecret);
@@ -26,7 +41,8 @@ public static class AgentValidation
 {
     public const int MaxScopes = 20;
     public const int MaxKeys = 5;
-    private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+    /// <summary>JWK members that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1).</summary>
+    public static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
 
     public static string? Name(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "name is required."

@@ -20,15 +20,6 @@ public sealed partial class DemoSeed(
     public const string Actor = "demo-seed";
     public const int AnalyticsDays = 28;
 
-    private static readonly (string Name, string Description, string[] Scopes)[] Agents =
-    [
-        ("Invoice Agent", "Reads invoices and extracts their fields.", ["a2a:invoke", "invoices:read"]),
-        ("Support Triage Agent", "Sorts incoming support tickets by urgency and topic.", ["a2a:invoke", "tickets:write"]),
-        ("Code Review Agent", "Reviews pull requests for bugs and style.", ["a2a:invoke", "repos:read"]),
-        ("Compliance Auditor", "Summarises audit trails and flags policy gaps.", ["a2a:invoke", "audit:read"]),
-        ("Threat Watch Agent", "Detects anomalies and leaked secrets in logs.", ["a2a:invoke", "logs:read"]),
-    ];
-
     public async Task StartAsync(CancellationToken ct)
     {
         if (!flags.Value.DemoSeed) return;
@@ -43,11 +34,8 @@ public sealed partial class DemoSeed(
             try
             {
                 await tenants.CreateAsync("Demo Tenant", Tiers.Tier.Pro, Actor, TenantId, AdminClientId, secret, ct);
-                foreach (var (name, description, scopes) in Agents)
-                {
-                    await agents.CreateAsync(TenantId, Actor, new CreateAgentRequest(name, description, scopes, null), enforceAgentLimit: true, ct);
-                }
-                LogSeeded(logger, Agents.Length);
+                foreach (var agent in DemoAgents.All) await agents.CreateAsync(TenantId, Actor, agent, enforceAgentLimit: true, ct);
+                LogSeeded(logger, DemoAgents.All.Length);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -55,6 +43,7 @@ public sealed partial class DemoSeed(
             }
         }
 
+        await CompleteProfilesAsync(ct);
         await SeedAnalyticsAsync(ct);
 
         // Keep the admin secret in step with configuration, without piling up rows.
@@ -105,6 +94,15 @@ public sealed partial class DemoSeed(
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Demo agents seeded before agents had profiles get theirs (once: only agents with no interface are touched).</summary>
+    private async Task CompleteProfilesAsync(CancellationToken ct)
+    {
+        foreach (var existing in await agents.ListAllAsync(TenantId, ct))
+        {
+            if (existing.Interfaces.Length > 0 || DemoAgents.All.FirstOrDefault(a => a.Name == existing.Name) is not { } demo) continue;
+            await agents.UpdateAsync(TenantId, Actor, existing.Id, DemoAgents.ProfileOf(demo), ct);
+        }
+    }
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Rows} analytics rollups over {Days} days for the demo tenant")]
     private static partial void LogSeededAnalytics(ILogger logger, int rows, int days);
 
