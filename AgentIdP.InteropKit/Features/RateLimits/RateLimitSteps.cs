@@ -50,7 +50,8 @@ public sealed partial class RateLimitSteps(TargetClient target)
         var first = await target.GetAsAdminAsync(TenantApi);
         if (first.Status == 404) throw Check.Skip($"the target has no AgentIdP tenant API (GET {TenantApi} answered 404)");
         _announced = first.Header("RateLimit-Policy") is not null;
-        var count = Quota(first.Header("RateLimit-Policy") ?? "") is { } quota ? (int)Math.Min(quota + 10, MaxBurst) : BurstWithoutPolicy;
+        // Three times the smallest quota: enough to empty a bucket even while it refills between slow requests.
+        var count = Quota(first.Header("RateLimit-Policy") ?? "") is { } quota ? (int)Math.Min(3 * quota + 10, MaxBurst) : BurstWithoutPolicy;
         var token = await target.AdminTokenAsync();
         // In concurrent waves, so that network latency does not let a per-second limit refill between requests.
         for (var sent = 0; sent < count && _limited is null; sent += Wave)

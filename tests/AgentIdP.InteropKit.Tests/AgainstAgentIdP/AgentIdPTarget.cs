@@ -11,14 +11,12 @@ namespace AgentIdP.InteropKit.Tests.AgainstAgentIdP;
 /// </summary>
 public sealed class AgentIdPTarget : IAsyncLifetime
 {
+    private const int AgentsPerTenant = 2;
     private ApiFactory? _api;
     private Task<TestApi.TenantCredentials>? _scenarioTenant;
     private Task<KitRun>? _fullRun;
 
     public Uri BaseUrl { get; private set; } = null!;
-
-    /// <summary>Whether the compliance endpoints (cards, records, report) are part of this build of the API.</summary>
-    public bool ComplianceDeployed { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -30,12 +28,6 @@ public sealed class AgentIdPTarget : IAsyncLifetime
         _api.Settings["TIER_ENFORCEMENT"] = "true";
         _api.UseKestrel(port);
         _api.StartServer();
-
-        var probe = await NewTenantAsync("Compliance probe", agents: 0);
-        using var http = Client();
-        using var request = TestApi.Authorized(HttpMethod.Get, Target.CompliancePaths.Report, await http.AdminTokenAsync(probe));
-        using var answer = await http.SendAsync(request);
-        ComplianceDeployed = answer.StatusCode != System.Net.HttpStatusCode.NotFound;
     }
 
     public HttpClient Client() => new() { BaseAddress = BaseUrl };
@@ -53,21 +45,16 @@ public sealed class AgentIdPTarget : IAsyncLifetime
     public Task<TestApi.TenantCredentials> ScenarioTenant => _scenarioTenant ??= NewTenantAsync("Kit scenarios");
 
     /// <summary>A tenant with agents as a partner would register them: a public key (for the DID document) and a full profile (for the card and record).</summary>
-    public async Task<TestApi.TenantCredentials> NewTenantAsync(string name, int agents = 2)
+    public async Task<TestApi.TenantCredentials> NewTenantAsync(string name)
     {
         using var http = Client();
         var tenant = await http.CreateTenantAsync(name);
         var admin = await http.AdminTokenAsync(tenant);
-        for (var i = 1; i <= agents; i++)
-        {
-            var (agent, kid) = ($"{name} agent {i}", $"key-{i}");
-            // Agent profiles came with the compliance features; an API without them refuses the unknown fields.
-            await http.CreateAgentAsync(admin, ComplianceDeployed ? ProfiledAgent(agent, kid) : new { name = agent, jwks = PublicJwks(kid) });
-        }
+        for (var i = 1; i <= AgentsPerTenant; i++) await http.CreateAgentAsync(admin, Agent($"{name} agent {i}", $"key-{i}"));
         return tenant;
     }
 
-    private static object ProfiledAgent(string name, string kid) => new
+    private static object Agent(string name, string kid) => new
     {
         name,
         description = "Sorts support tickets and summarizes them.",
