@@ -19,12 +19,30 @@ public sealed class FullRunTests(AgentIdPTarget target, Xunit.Abstractions.ITest
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Empty(run.Error);
         var report = run.JsonReport;
-        Assert.NotEqual(ResultLevel.NonCompliant.Name(), report["result"]!["level"]!.GetValue<string>());
+        Assert.Equal(ResultLevel.Full.Name(), report["result"]!["level"]!.GetValue<string>());
         Assert.DoesNotContain(report["requirements"]!.AsArray(), r => r!["level"]!.GetValue<string>() == "MUST" && r["outcome"]!.GetValue<string>() == "failed");
         Assert.Equal("1.0", report["specVersions"]!["a2a"]!.GetValue<string>());
         Assert.Equal("1.0.0", report["specVersions"]!["oasf"]!.GetValue<string>());
         Assert.Equal("v1alpha1", report["specVersions"]!["agntcyIdentity"]!.GetValue<string>());
         Assert.Contains($"{ConsoleProgress.ResultPrefix}{report["result"]!["level"]!.GetValue<string>()}", run.Output);
+    }
+
+    [Fact]
+    public async Task A_card_given_with_agent_card_url_is_the_card_that_is_checked()
+    {
+        var tenant = await target.NewTenantAsync("Kit one card");
+        using var http = target.Client();
+        var agent = (await http.SendJsonAsync(HttpMethod.Get, "/api/agents", await http.AdminTokenAsync(tenant)))["items"]![0]!;
+        var card = new Uri(target.BaseUrl, Target.CompliancePaths.Card(tenant.TenantId.ToString(), agent["id"]!.GetValue<string>()));
+
+        var run = await KitRun.StartAsync("--base-url", target.BaseUrl.AbsoluteUri, "--client-id", tenant.ClientId,
+            "--client-secret", tenant.ClientSecret, "--agent-card-url", card.AbsoluteUri, "--tags", "@cards");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var cardScenarios = FeatureCatalog.Default.Scenarios.Count(s => s.Feature.Info.Tags.Contains("cards"));
+        Assert.Equal((cardScenarios, cardScenarios, 0, 0), run.Summary());
+        Assert.Contains($"Agent card {card}", run.Output);
+        Directory.Delete(run.OutDir, recursive: true);
     }
 
     [Fact]
