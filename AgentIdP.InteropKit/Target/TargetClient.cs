@@ -163,11 +163,17 @@ public sealed class TargetClient : IDisposable
 
     private async Task<bool> ProbeComplianceAsync() => (await GetAsAdminAsync(CompliancePaths.Report)).Status != 404;
 
-    /// <summary>The agents per-agent checks look at; skips the scenario when the tenant has none.</summary>
-    public async Task<IReadOnlyList<JsonObject>> AgentsToCheckAsync()
+    /// <summary>
+    /// The agents per-agent checks look at; skips the scenario when the tenant has none. A disabled agent has an
+    /// identity but publishes no card or record, so those checks ask for <paramref name="activeOnly"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> AgentsToCheckAsync(bool activeOnly = false)
     {
-        var agents = (await AgentsAsync()).Agents;
-        if (agents.Count == 0) throw Check.Skip("the tenant has no agents to check; register one and run the kit again");
+        var agents = (await AgentsAsync()).Agents.Where(a => !activeOnly || a.Str("status") == "active").ToList();
+        if (agents.Count == 0)
+        {
+            throw Check.Skip($"the tenant has no {(activeOnly ? "active " : "")}agents to check; register one and run the kit again");
+        }
         return [.. agents.Take(MaxAgentsChecked)];
     }
 

@@ -34,7 +34,7 @@ public static class AgentCards
 
         var tenantId = (await target.AgentsAsync()).TenantId;
         var cards = new List<CardUnderTest>();
-        foreach (var agent in await target.AgentsToCheckAsync())
+        foreach (var agent in await target.AgentsToCheckAsync(activeOnly: true))
         {
             cards.Add(new CardUnderTest($"agent {agent.Str("name") ?? agent.Str("id")}", await target.CardAsync(UrlFor(target, tenantId, agent))));
         }

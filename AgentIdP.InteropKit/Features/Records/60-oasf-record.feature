@@ -8,7 +8,8 @@ Feature: OASF records
 
   @req:AGT-REC-001 @MUST
   Scenario: Records validate against OASF 1.0.0 with taxonomy-consistent skills
-    Then every record validates against the OASF 1.0.0 record schema
+    Then every record answers 200 with a JSON object
+    And every record validates against the OASF 1.0.0 record schema
     And every record's skills are OASF 1.0.0 taxonomy entries whose id and name belong together
 
   @req:AGT-REC-002 @SHOULD

@@ -44,13 +44,19 @@ public sealed class AgentIdPTarget : IAsyncLifetime
     /// <summary>The tenant the one-case-per-scenario tests share.</summary>
     public Task<TestApi.TenantCredentials> ScenarioTenant => _scenarioTenant ??= NewTenantAsync("Kit scenarios");
 
-    /// <summary>A tenant with agents as a partner would register them: a public key (for the DID document) and a full profile (for the card and record).</summary>
+    /// <summary>
+    /// A tenant with agents as a partner would register them: a public key (for the DID document) and a full profile
+    /// (for the card and record); and one disabled agent.
+    /// </summary>
     public async Task<TestApi.TenantCredentials> NewTenantAsync(string name)
     {
         using var http = Client();
         var tenant = await http.CreateTenantAsync(name);
         var admin = await http.AdminTokenAsync(tenant);
         for (var i = 1; i <= AgentsPerTenant; i++) await http.CreateAgentAsync(admin, Agent($"{name} agent {i}", $"key-{i}"));
+        // A disabled agent keeps its identity but publishes no card or record; the kit must not hold that against the tenant.
+        var disabled = await http.CreateAgentAsync(admin, Agent($"{name} retired agent", "key-retired"));
+        await http.SendJsonAsync(HttpMethod.Post, $"/api/agents/{disabled.AgentId}/disable", admin);
         return tenant;
     }
 

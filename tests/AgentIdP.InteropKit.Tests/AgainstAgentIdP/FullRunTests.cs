@@ -32,7 +32,8 @@ public sealed class FullRunTests(AgentIdPTarget target, Xunit.Abstractions.ITest
     {
         var tenant = await target.NewTenantAsync("Kit one card");
         using var http = target.Client();
-        var agent = (await http.SendJsonAsync(HttpMethod.Get, "/api/agents", await http.AdminTokenAsync(tenant)))["items"]![0]!;
+        var agent = (await http.SendJsonAsync(HttpMethod.Get, "/api/agents", await http.AdminTokenAsync(tenant)))["items"]!.AsArray()
+            .First(a => a!["status"]!.GetValue<string>() == "active")!;
         var card = new Uri(target.BaseUrl, Target.CompliancePaths.Card(tenant.TenantId.ToString(), agent["id"]!.GetValue<string>()));
 
         var run = await KitRun.StartAsync("--base-url", target.BaseUrl.AbsoluteUri, "--client-id", tenant.ClientId,
