@@ -8,6 +8,8 @@ namespace AgentIdP.InteropKit.Target;
 /// <summary>
 /// JSON Canonicalization Scheme (RFC 8785): object members sorted by their UTF-16 code units, no whitespace, strings
 /// escaped minimally, numbers in ECMAScript form. Card signatures are computed over this form of the card.
+/// The kit keeps its own canonicalizer rather than AgentIdP.Api's: it verifies what the product signs, so a shared
+/// mistake must not be able to agree with itself, and the kit runs against deployments without the product's code.
 /// </summary>
 public static class Jcs
 {
