@@ -1,3 +1,17 @@
-// The conformance runner arrives with the interoperability kit issue; until then it says so instead of pretending.
-Console.Error.WriteLine("AgentIdP interoperability kit: the Gherkin suite is not part of this build yet.");
-return 2;
+using AgentIdP.InteropKit.Cli;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+try
+{
+    return await KitCommand.RunAsync(args, Console.Out, Console.Error, ct: cancel.Token);
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("error: cancelled.");
+    return 130;
+}
