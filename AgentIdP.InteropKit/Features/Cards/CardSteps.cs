@@ -1,3 +1,4 @@
+using AgentIdP.Api.Compliance;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AgentIdP.InteropKit.Schemas;

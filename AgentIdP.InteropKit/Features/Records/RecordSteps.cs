@@ -1,3 +1,4 @@
+using AgentIdP.Api.Compliance;
 using System.Text.Json.Nodes;
 using AgentIdP.InteropKit.Features.Cards;
 using AgentIdP.InteropKit.Schemas;
