@@ -56,7 +56,10 @@ public sealed class PortalFixture : IAsyncLifetime
     {
         var context = await (_browser ?? throw new InvalidOperationException("The fixture has not started."))
             .NewContextAsync(new BrowserNewContextOptions { BaseURL = PortalUrl.ToString() });
-        context.SetDefaultTimeout(15_000);
+        // Generous: a CI machine runs several test projects at once on two cores; a real failure still fails.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         return new BrowserSession(context, await context.NewPageAsync());
     }
 

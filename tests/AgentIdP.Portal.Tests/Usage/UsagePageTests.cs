@@ -57,7 +57,7 @@ public sealed class UsagePageTests(PortalFixture fixture)
         (await http.SendAsync(webhook)).EnsureSuccessStatusCode();
 
         // The page refreshes itself until the tier has changed.
-        await Expect(browser.Page.Locator("#upgrade-state")).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = 15_000 });
+        await Expect(browser.Page.Locator("#upgrade-state")).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = 60_000 });
         await Expect(browser.Page.Locator("#upgrade-state")).ToContainTextAsync("You're on pro");
     }
 }
