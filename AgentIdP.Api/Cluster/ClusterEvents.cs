@@ -1,3 +1,4 @@
+using AgentIdP.Api.Data;
 using System.Collections.Concurrent;
 using StackExchange.Redis;
 
@@ -23,7 +24,7 @@ public sealed partial class ClusterEvents(IConnectionMultiplexer redis, ILogger<
         {
             redis.GetSubscriber().Publish(Channel, $"{topic}:{payload}", CommandFlags.FireAndForget);
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             LogPublishFailed(logger, topic, e.Message);
         }
@@ -35,7 +36,7 @@ public sealed partial class ClusterEvents(IConnectionMultiplexer redis, ILogger<
         {
             await redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => Dispatch(message.ToString()));
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             // StackExchange.Redis restores subscriptions when it reconnects.
             LogPublishFailed(logger, "subscribe", e.Message);

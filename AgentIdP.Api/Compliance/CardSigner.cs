@@ -1,3 +1,4 @@
+using AgentIdP.Api.Data;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -57,14 +58,9 @@ public sealed partial class CardSigner(SigningKeyStore keys, IConnectionMultiple
             if (await database.StringSetAsync(cacheKey, mine, KeepFor, When.NotExists)) return mine;
             return (string?)await database.StringGetAsync(cacheKey) ?? mine;
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             // Without Redis the card is still signed and valid; only its bytes may differ between replicas.
-            LogRedisUnavailable(logger, e.Message);
-            return mine;
-        }
-        catch (TimeoutException e)
-        {
             LogRedisUnavailable(logger, e.Message);
             return mine;
         }

@@ -1,3 +1,4 @@
+using AgentIdP.Api.Data;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -106,7 +107,7 @@ public sealed partial class ComplianceReports(
             var fields = await redis.GetDatabase().HashGetAllAsync(RedisKey(tenantId));
             return fields.Length == 0 ? null : FromHash(fields.ToDictionary(f => f.Name.ToString(), f => f.Value));
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             LogRedisUnavailable(logger, e.Message);
             return null;
@@ -135,7 +136,7 @@ public sealed partial class ComplianceReports(
             await database.KeyExpireAsync(key, CacheFor);
             return fresh;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             LogRedisUnavailable(logger, e.Message);
             return fresh;

@@ -47,7 +47,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1), ct);
             return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             return new HealthCheckResult(context.Registration.FailureStatus, e.Message);
         }

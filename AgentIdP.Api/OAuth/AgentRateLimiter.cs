@@ -1,3 +1,4 @@
+using AgentIdP.Api.Data;
 using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -46,7 +47,7 @@ public sealed partial class AgentRateLimiter(IConnectionMultiplexer redis, IOpti
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, new { key = Key(agentId), rate = _rate, burst = _burst }))!;
             return (int)result[0] == 1 ? null : TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1]));
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             LogFailOpen(logger, e.Message);
             return null;

@@ -1,3 +1,4 @@
+using AgentIdP.Api.Data;
 using StackExchange.Redis;
 
 namespace AgentIdP.Api.Tiers;
@@ -51,7 +52,7 @@ public sealed class DailyQuota(IConnectionMultiplexer redis, TimeProvider clock)
             var value = await redis.GetDatabase().StringGetAsync(Key(tier, tenantId, Today)).WaitAsync(PeekTimeout);
             return value.HasValue ? (long)value : 0;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisUnavailable.Is(e))
         {
             return null;
         }

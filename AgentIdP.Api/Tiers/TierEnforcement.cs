@@ -1,3 +1,4 @@
+using AgentIdP.Api.Data;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using AgentIdP.Api.Analytics;
@@ -120,7 +121,7 @@ public static partial class TierEnforcement
                 count = await quota.IncrementAsync(tier.Tier, tier.TenantId);
                 circuit.Success();
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisUnavailable.Is(e))
             {
                 circuit.Failure(e);
                 metrics.FailOpen(tier.Tier);

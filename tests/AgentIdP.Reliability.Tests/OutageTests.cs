@@ -41,6 +41,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         await traffic;
 
         output.WriteLine(load.Summary());
+        foreach (var line in api.Errors.Lines) output.WriteLine(line);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, create.StatusCode);
         Assert.Equal("application/problem+json", create.Content.Headers.ContentType?.MediaType);
         Assert.Equal(503, createProblem["status"]!.GetValue<int>());
@@ -95,6 +96,7 @@ public sealed class OutageTests(ITestOutputHelper output)
 
         output.WriteLine("A: " + loadA.Summary());
         output.WriteLine("B: " + loadB.Summary());
+        foreach (var line in a.Errors.Lines.Concat(b.Errors.Lines)) output.WriteLine(line);
         Assert.Empty(loadA.ServerErrors);
         Assert.Empty(loadB.ServerErrors);
         Assert.Equal(HttpStatusCode.Unauthorized, revokedDuring.StatusCode);

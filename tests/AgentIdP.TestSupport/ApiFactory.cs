@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AgentIdP.TestSupport;
 
@@ -26,6 +27,9 @@ public class ApiFactory(string databaseConnectionString, string redisConnectionS
 
     public string DatabaseConnectionString => databaseConnectionString;
 
+    /// <summary>The API's error-level log lines, for a test to print when it fails.</summary>
+    public ErrorLog Errors { get; } = new();
+
     /// <summary>Service replacements applied after the app's own registrations (a fake clock, a fake Stripe).</summary>
     public List<Action<IServiceCollection>> ServiceOverrides { get; } = [];
 
@@ -49,6 +53,7 @@ public class ApiFactory(string databaseConnectionString, string redisConnectionS
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Database}", databaseConnectionString);
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", redisConnectionString);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Errors));
         builder.ConfigureTestServices(services => ServiceOverrides.ForEach(o => o(services)));
     }
 }
