@@ -1,3 +1,4 @@
+using AgentIdP.Api.Tiers;
 using AgentIdP.Api.Data;
 using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Options;
@@ -13,13 +14,14 @@ public sealed partial class AgentRateLimiter(IConnectionMultiplexer redis, IOpti
 {
     public static RedisKey Key(Guid agentId) => $"rate:agent:{agentId}";
 
-    // KEYS[1] bucket; ARGV rate/s, burst. Stores tokens and the last refill time (ms); returns {allowed, retry_after_ms}.
-    private static readonly LuaScript Script = LuaScript.Prepare("""
+    // The bucket @bucket at @rate/s up to @burst: stores tokens and the last refill time (ms), on Redis' own clock;
+    // leaves allowed (1/0) and retry (ms).
+    private const string BucketLua = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local rate = tonumber(@rate)
         local burst = tonumber(@burst)
-        local state = redis.call('HMGET', @key, 'tokens', 'ts')
+        local state = redis.call('HMGET', @bucket, 'tokens', 'ts')
         local tokens = tonumber(state[1]) or burst
         local ts = tonumber(state[2]) or now
         tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
@@ -31,10 +33,18 @@ public sealed partial class AgentRateLimiter(IConnectionMultiplexer redis, IOpti
         else
           retry = math.ceil((1 - tokens) * 1000 / rate)
         end
-        redis.call('HSET', @key, 'tokens', tostring(tokens), 'ts', tostring(now))
-        redis.call('PEXPIRE', @key, math.ceil(burst * 1000 / rate) + 1000)
-        return {allowed, retry}
-        """);
+        redis.call('HSET', @bucket, 'tokens', tostring(tokens), 'ts', tostring(now))
+        redis.call('PEXPIRE', @bucket, math.ceil(burst * 1000 / rate) + 1000)
+        """;
+
+    private static readonly LuaScript Script = LuaScript.Prepare(BucketLua + "\nreturn {allowed, retry}");
+
+    // The tenant's daily count first; a call over an enforced quota is refused there and takes nothing from the bucket.
+    private static readonly LuaScript CountingScript = LuaScript.Prepare(string.Join('\n',
+        DailyQuota.IncrementLua,
+        "if tonumber(@enforce) == 1 and n > tonumber(@limit) then return {1, 0, n} end",
+        BucketLua,
+        "return {allowed, retry, n}"));
 
     private readonly int _rate = options.Value.AgentRateLimit.PerSecond;
     private readonly int _burst = options.Value.AgentRateLimit.Burst;
@@ -44,7 +54,7 @@ public sealed partial class AgentRateLimiter(IConnectionMultiplexer redis, IOpti
     {
         try
         {
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, new { key = Key(agentId), rate = _rate, burst = _burst }))!;
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, new { bucket = Key(agentId), rate = _rate, burst = _burst }))!;
             return (int)result[0] == 1 ? null : TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1]));
         }
         catch (Exception e) when (RedisUnavailable.Is(e))
@@ -52,6 +62,19 @@ public sealed partial class AgentRateLimiter(IConnectionMultiplexer redis, IOpti
             LogFailOpen(logger, e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The bucket and the tenant's daily count in one round trip (the token endpoint's busiest path). Returns how long to
+    /// wait (null: go on) and today's count including this call. Throws when Redis is away; the caller fails open.
+    /// </summary>
+    public async Task<(TimeSpan? Wait, long Count)> TryTakeCountingAsync(Guid agentId, RedisKey quota, long expireAt, long limit, bool enforce)
+    {
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(CountingScript, new
+        {
+            bucket = Key(agentId), rate = _rate, burst = _burst, quota, expireAt, limit, enforce = enforce ? 1 : 0,
+        }))!;
+        return ((int)result[0] == 1 ? null : TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1])), (long)result[2]);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Agent rate limit skipped, Redis unavailable: {Reason}")]

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tiers;
 using Microsoft.Extensions.Options;
 
 namespace AgentIdP.Api.OAuth;
@@ -83,12 +84,20 @@ public static class OAuthEndpoints
             scope = string.Join(' ', asked.Distinct());
         }
 
-        if (client.AgentId is { } agentId && await rateLimiter.TryTakeAsync(agentId) is { } wait)
+        if (client.AgentId is { } agentId)
         {
-            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            analytics.Record(client.TenantId!.Value, agentId, AnalyticsMetric.RateLimited);
-            return Denied(new OAuthError(OAuthError.SlowDown, "Too many token requests for this agent; retry after the Retry-After delay."),
-                StatusCodes.Status429TooManyRequests);
+            // The tier layer may have left today's count to this call: the agent's bucket and the count in one round trip.
+            var (overQuota, wait) = context.Features.Get<DeferredDailyCount>() is { } quota
+                ? await quota.TakeAsync(context, rateLimiter, agentId)
+                : (false, await rateLimiter.TryTakeAsync(agentId));
+            if (overQuota) return Results.Empty; // The 429 is written.
+            if (wait is { } retry)
+            {
+                context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                analytics.Record(client.TenantId!.Value, agentId, AnalyticsMetric.RateLimited);
+                return Denied(new OAuthError(OAuthError.SlowDown, "Too many token requests for this agent; retry after the Retry-After delay."),
+                    StatusCodes.Status429TooManyRequests);
+            }
         }
 
         var token = issuer.Issue(client, scope);

@@ -16,11 +16,13 @@ public sealed class DailyQuota(IConnectionMultiplexer redis, TimeProvider clock)
     /// </summary>
     public static readonly TimeSpan PeekTimeout = TimeSpan.FromMilliseconds(500);
 
-    private static readonly LuaScript Increment = LuaScript.Prepare("""
-        local n = redis.call('INCR', @key)
-        if n == 1 or redis.call('TTL', @key) < 0 then redis.call('EXPIREAT', @key, @expireAt) end
-        return n
-        """);
+    /// <summary>Lua that counts one call on <c>@quota</c> (expiring at <c>@expireAt</c>) into <c>n</c>; shared with the token endpoint's script.</summary>
+    public const string IncrementLua = """
+        local n = redis.call('INCR', @quota)
+        if n == 1 or redis.call('TTL', @quota) < 0 then redis.call('EXPIREAT', @quota, @expireAt) end
+        """;
+
+    private static readonly LuaScript Increment = LuaScript.Prepare(IncrementLua + "\nreturn n");
 
     public static string Key(Tier tier, Guid tenantId, DateOnly day) => $"rate:tier:{tier.Name()}:{tenantId}:{day:yyyyMMdd}";
 
@@ -36,12 +38,17 @@ public sealed class DailyQuota(IConnectionMultiplexer redis, TimeProvider clock)
     /// <summary>Counts one call and returns today's count including it.</summary>
     public async Task<long> IncrementAsync(Tier tier, Guid tenantId)
     {
+        var (key, expireAt) = Slot(tier, tenantId);
+        return (long)await redis.GetDatabase().ScriptEvaluateAsync(Increment, new { quota = key, expireAt });
+    }
+
+    /// <summary>Today's counter for the tenant and when it expires (Unix seconds).</summary>
+    public (RedisKey Key, long ExpireAt) Slot(Tier tier, Guid tenantId)
+    {
         var today = Today;
         // Kept an hour past midnight, so a replica with a slightly slow clock still finds yesterday's key.
         var expireAt = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(1).ToUnixTimeSeconds();
-        var result = await redis.GetDatabase()
-            .ScriptEvaluateAsync(Increment, new { key = (RedisKey)Key(tier, tenantId, today), expireAt });
-        return (long)result;
+        return (Key(tier, tenantId, today), expireAt);
     }
 
     /// <summary>Today's count without counting (for the usage page); null when Redis does not answer.</summary>

@@ -2,6 +2,7 @@ using AgentIdP.Api.Data;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using AgentIdP.Api.Analytics;
+using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public static partial class TierEnforcement
         builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RedisCircuit>();
         builder.Services.AddSingleton<DailyQuota>();
+        builder.Services.AddSingleton<DailyQuotaGate>();
         builder.Services.AddSingleton<TierLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RedisCircuit>("tier-enforcement");
         builder.Services.AddRateLimiter(_ => { });
@@ -101,53 +103,31 @@ public static partial class TierEnforcement
             .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
-    /// <summary>Counts the call against today's quota; over it, rejects (or in shadow mode reports). Fails open without Redis.</summary>
-    private sealed partial class DailyQuotaMiddleware(
-        RequestDelegate next, DailyQuota quota, RedisCircuit circuit, TierMetrics metrics, AnalyticsRecorder analytics, IOptions<FeatureFlags> flags,
-        LogThrottle throttle, ILogger<DailyQuotaMiddleware> logger)
+    /// <summary>
+    /// Counts the call against today's quota (<see cref="DailyQuotaGate"/>). An agent's token request is counted by the
+    /// token endpoint together with the agent's bucket, in one Redis call; if the endpoint refuses the request before
+    /// that (unknown client, wrong secret, bad grant), it is counted here once answered.
+    /// </summary>
+    private sealed class DailyQuotaMiddleware(RequestDelegate next, DailyQuotaGate gate)
     {
         public async Task InvokeAsync(HttpContext context)
         {
             var tier = TierContext.Of(context);
-            if (tier is null || circuit.IsOpen)
+            if (tier is null)
             {
-                if (tier is not null) metrics.FailOpen(tier.Tier);
                 await next(context);
                 return;
             }
-            long count;
-            try
+            if (tier.AgentId is not null && HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(OAuthEndpoints.TokenPath))
             {
-                count = await quota.IncrementAsync(tier.Tier, tier.TenantId);
-                circuit.Success();
-            }
-            catch (Exception e) when (RedisUnavailable.Is(e))
-            {
-                circuit.Failure(e);
-                metrics.FailOpen(tier.Tier);
+                var deferred = new DeferredDailyCount(tier, gate);
+                context.Features.Set(deferred);
                 await next(context);
+                if (!deferred.Counted) await gate.CountAnsweredAsync(tier);
                 return;
             }
-
-            var reset = quota.SecondsToReset();
-            context.Features.Set(new DailyCount(count, reset));
-            if (count > tier.Limits.DailyQuota)
-            {
-                if (flags.Value.TierEnforcement)
-                {
-                    metrics.Decision(tier.Tier, DailyQuotaLimit, "rejected");
-                    analytics.Record(tier.TenantId, tier.AgentId, AnalyticsMetric.QuotaExceeded);
-                    await WriteRejectionAsync(context, tier, DailyQuotaLimit, reset,
-                        $"The {tier.Tier.Name()} tier allows {tier.Limits.DailyQuota:N0} calls per UTC day; today's are used up.");
-                    return;
-                }
-                metrics.Decision(tier.Tier, DailyQuotaLimit, "would_reject");
-                if (throttle.ShouldLog(tier.TenantId, DailyQuotaLimit)) LogWouldReject(logger, tier.TenantId, tier.Tier.Name(), count);
-            }
+            if (await gate.CountAsync(context, tier)) return;
             await next(context);
         }
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "Shadow mode: tenant {TenantId} ({Tier}) is over its daily quota ({Count} calls); requests would be rejected (logged at most once a minute per tenant)")]
-        private static partial void LogWouldReject(ILogger logger, Guid tenantId, string tier, long count);
     }
 }

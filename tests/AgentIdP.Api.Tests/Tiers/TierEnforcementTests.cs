@@ -151,6 +151,52 @@ public sealed class TierEnforcementTests
         Assert.Equal(TierConfig.Free.MaxAgents, list["total"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task An_agents_token_request_counts_once_against_the_daily_quota_refused_or_not_and_over_it_takes_nothing_from_the_agents_bucket()
+    {
+        await using var api = await Enforcing();
+        using var http = api.CreateClient();
+        var tenant = await http.CreateTenantAsync();
+        var admin = await http.AdminTokenAsync(tenant);
+        var agent = await http.CreateAgentAsync(admin);
+        var redis = (await Servers.SharedAsync()).RedisConnectionString;
+        await SetTodaysCountAsync(redis, Tier.Free, tenant.TenantId, 100);
+
+        using var issued = await http.RequestTokenAsync(agent.ClientId, agent.ClientSecret);
+        var afterOne = await TodaysCountAsync(redis, tenant.TenantId);
+        using var wrongSecret = await http.RequestTokenAsync(agent.ClientId, agent.ClientSecret + "x");
+        var afterTwo = await TodaysCountAsync(redis, tenant.TenantId);
+
+        await SetTodaysCountAsync(redis, Tier.Free, tenant.TenantId, TierConfig.Free.DailyQuota);
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis))
+        {
+            await connection.GetDatabase().KeyDeleteAsync(Api.OAuth.AgentRateLimiter.Key(agent.AgentId));
+        }
+        using var overQuota = await http.RequestTokenAsync(agent.ClientId, agent.ClientSecret);
+        bool bucketTouched;
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(redis))
+        {
+            bucketTouched = await connection.GetDatabase().KeyExistsAsync(Api.OAuth.AgentRateLimiter.Key(agent.AgentId));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        Assert.Matches("\"daily\";r=9899;", issued.Headers.GetValues("RateLimit").Single());
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
+        Assert.Equal(101, afterOne);
+        Assert.Equal(102, afterTwo);
+        Assert.Equal(HttpStatusCode.TooManyRequests, overQuota.StatusCode);
+        var problem = JsonNode.Parse(await overQuota.Content.ReadAsStringAsync())!;
+        Assert.Equal("daily_quota", problem["limit"]!.GetValue<string>());
+        Assert.Equal(TierConfig.Free.DailyQuota + 1, await TodaysCountAsync(redis, tenant.TenantId));
+        Assert.False(bucketTouched, "a token request refused over the quota takes nothing from the agent's bucket");
+    }
+
+    private static async Task<long> TodaysCountAsync(string redis, Guid tenant)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+        return (long)await connection.GetDatabase().StringGetAsync(DailyQuota.Key(Tier.Free, tenant, DateOnly.FromDateTime(DateTime.UtcNow)));
+    }
+
     internal static async Task<ApiFactory> Enforcing() => Enforcing(await ApiFactory.CreateAsync());
 
     internal static ApiFactory Enforcing(ApiFactory factory)
