@@ -20,6 +20,7 @@ public sealed class RedisUnavailableTests
         options.AbortOnConnectFail = false;
         options.AsyncTimeout = options.SyncTimeout = 1000;
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.SocketManager = SocketManager.ThreadPool; // As the API configures it (Data/DataExtensions.cs).
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         var script = LuaScript.Prepare("return redis.call('INCR', @key)");
         var thrown = new ConcurrentQueue<Exception>();
@@ -72,6 +73,7 @@ public sealed class RedisUnavailableTests
 
         Assert.False(RedisUnavailable.Is(ours));
         Assert.False(RedisUnavailable.Is(new ArgumentException("bad")));
+        Assert.False(RedisUnavailable.Is(new OperationCanceledException("the client went away")));
         Assert.True(RedisUnavailable.Is(new RedisConnectionException(ConnectionFailureType.SocketClosed, "closed")));
         Assert.True(RedisUnavailable.Is(new RedisTimeoutException("slow", CommandStatus.Sent)));
     }
