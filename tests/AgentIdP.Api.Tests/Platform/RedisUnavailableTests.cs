@@ -77,4 +77,20 @@ public sealed class RedisUnavailableTests
         Assert.True(RedisUnavailable.Is(new RedisConnectionException(ConnectionFailureType.SocketClosed, "closed")));
         Assert.True(RedisUnavailable.Is(new RedisTimeoutException("slow", CommandStatus.Sent)));
     }
+
+    [Fact]
+    public async Task A_broken_script_is_a_bug_not_an_outage()
+    {
+        var servers = await Servers.SharedAsync();
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(servers.RedisConnectionString);
+        var database = connection.GetDatabase();
+        var compile = await Assert.ThrowsAsync<RedisServerException>(() => database.ScriptEvaluateAsync("local n = 1 endreturn n"));
+        var run = await Assert.ThrowsAsync<RedisServerException>(() => database.ScriptEvaluateAsync("return nosuch.x"));
+        var command = await Assert.ThrowsAsync<RedisServerException>(() => database.ScriptEvaluateAsync("return redis.call('NOPE')"));
+
+        Assert.False(RedisUnavailable.Is(compile), compile.Message);
+        Assert.False(RedisUnavailable.Is(run), run.Message);
+        Assert.False(RedisUnavailable.Is(command), command.Message);
+        Assert.True(RedisUnavailable.Is(new RedisServerException("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.")));
+    }
 }
