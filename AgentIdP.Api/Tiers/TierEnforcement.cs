@@ -52,14 +52,19 @@ public static partial class TierEnforcement
     {
         if (!app.Services.GetRequiredService<IOptions<TierOptions>>().Value.Enabled) return app;
         app.UseMiddleware<TierContextMiddleware>();
-        app.Use(AddHeaders);
+        var limiter = app.Services.GetRequiredService<TierLimiter>();
+        app.Use((context, next) => AddHeaders(context, next, limiter));
         app.UseRateLimiter();
         app.UseMiddleware<DailyQuotaMiddleware>();
         return app;
     }
 
+    // The policy of each tier never changes: formatted once, indexed by tier.
+    private static readonly string[] Policies = [.. Enum.GetValues<Tier>().Select(t => TierConfig.For(t)).Select(l =>
+        $"\"burst\";q={l.Burst};w=1, \"daily\";q={l.DailyQuota};w=86400")];
+
     /// <summary>The RateLimit headers (draft-ietf-httpapi-ratelimit-headers) on every limited answer, written as it starts.</summary>
-    private static Task AddHeaders(HttpContext context, Func<Task> next)
+    private static Task AddHeaders(HttpContext context, Func<Task> next, TierLimiter limiter)
     {
         if (TierContext.Of(context) is { } tier)
         {
@@ -67,8 +72,8 @@ public static partial class TierEnforcement
             {
                 var limits = tier.Limits;
                 var headers = context.Response.Headers;
-                headers["RateLimit-Policy"] = $"\"burst\";q={limits.Burst};w=1, \"daily\";q={limits.DailyQuota};w=86400";
-                var burst = context.RequestServices.GetRequiredService<TierLimiter>().Remaining(context) ?? 0;
+                headers["RateLimit-Policy"] = Policies[(int)tier.Tier];
+                var burst = limiter.Remaining(context) ?? 0;
                 var daily = context.Features.Get<DailyCount>() is { } count
                     ? $", \"daily\";r={Math.Max(0, limits.DailyQuota - count.Value)};t={count.ResetSeconds}"
                     : "";
