@@ -11,6 +11,9 @@ public sealed record TierContext(Guid TenantId, Guid? AgentId, Tier Tier)
 {
     public TierLimits Limits => TierConfig.For(Tier);
 
+    /// <summary>The tenant's per-second bucket, once the limiter has looked it up (see <see cref="TierLimiter"/>).</summary>
+    internal System.Threading.RateLimiting.RateLimiter? Bucket { get; set; }
+
     public static TierContext? Of(HttpContext context) => context.Features.Get<TierContext>();
 }
 

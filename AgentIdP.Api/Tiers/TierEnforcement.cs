@@ -26,6 +26,7 @@ public static partial class TierEnforcement
         builder.Services.AddSingleton<TierMetrics>();
         builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RedisCircuit>();
+        builder.Services.AddSingleton<CounterBatch>();
         builder.Services.AddSingleton<DailyQuota>();
         builder.Services.AddSingleton<DailyQuotaGate>();
         builder.Services.AddSingleton<TierLimiter>();
@@ -52,8 +53,7 @@ public static partial class TierEnforcement
     {
         if (!app.Services.GetRequiredService<IOptions<TierOptions>>().Value.Enabled) return app;
         app.UseMiddleware<TierContextMiddleware>();
-        var limiter = app.Services.GetRequiredService<TierLimiter>();
-        app.Use((context, next) => AddHeaders(context, next, limiter));
+        app.Use(AddHeaders);
         app.UseRateLimiter();
         app.UseMiddleware<DailyQuotaMiddleware>();
         return app;
@@ -64,7 +64,7 @@ public static partial class TierEnforcement
         $"\"burst\";q={l.Burst};w=1, \"daily\";q={l.DailyQuota};w=86400")];
 
     /// <summary>The RateLimit headers (draft-ietf-httpapi-ratelimit-headers) on every limited answer, written as it starts.</summary>
-    private static Task AddHeaders(HttpContext context, Func<Task> next, TierLimiter limiter)
+    private static Task AddHeaders(HttpContext context, Func<Task> next)
     {
         if (TierContext.Of(context) is { } tier)
         {
@@ -73,7 +73,7 @@ public static partial class TierEnforcement
                 var limits = tier.Limits;
                 var headers = context.Response.Headers;
                 headers["RateLimit-Policy"] = Policies[(int)tier.Tier];
-                var burst = limiter.Remaining(context) ?? 0;
+                var burst = TierLimiter.Remaining(context) ?? 0;
                 var daily = context.Features.Get<DailyCount>() is { } count
                     ? $", \"daily\";r={Math.Max(0, limits.DailyQuota - count.Value)};t={count.ResetSeconds}"
                     : "";

@@ -71,13 +71,16 @@ public class LimiterDecision
             new TierMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), new LogThrottle(TimeProvider.System),
             NullLogger<TierLimiter>.Instance);
         _context = new DefaultHttpContext();
-        // Once the bucket is empty every decision is "reject"; admitting and rejecting take the same path and cost the same.
-        _context.Features.Set(new TierContext(Guid.NewGuid(), null, Tier.Enterprise));
     }
 
+    private readonly Guid _tenant = Guid.NewGuid();
+
+    // Each request brings its own TierContext, so every decision looks the bucket up. Once the bucket is empty every
+    // decision is "reject"; admitting and rejecting take the same path and cost the same.
     [Benchmark(Description = "Per-second limiter decision (partitioned token bucket)")]
     public bool Decide()
     {
+        _context.Features.Set(new TierContext(_tenant, null, Tier.Enterprise));
         using RateLimitLease lease = _limiter.Limiter.AttemptAcquire(_context);
         return lease.IsAcquired;
     }
