@@ -21,7 +21,7 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=pos
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
-# start_postgres → sets PG_PORT and PG_CS (tuned for a benchmark box: no fsync; this data is thrown away)
+# start_postgres → sets PG_PORT, PG_CS and PG_PID (tuned for a benchmark box: no fsync; this data is thrown away)
 start_postgres() {
   local bin; bin="$(pg_bin)"
   [ -x "$bin/initdb" ] || { echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2; exit 1; }
@@ -33,15 +33,18 @@ start_postgres() {
     >"$BENCH_TMP/postgres.log" 2>&1 &
   BENCH_PIDS+=("$!")
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null && break; sleep 0.1; done
+  PG_PID=$(head -1 "$BENCH_TMP/pg/data/postmaster.pid")  # the postmaster itself ($! may be a subshell around it)
+  BENCH_PIDS+=("$PG_PID")
   PG_CS="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=agentidp;Maximum Pool Size=100"
 }
 
-# start_redis → sets REDIS_PORT
+# start_redis → sets REDIS_PORT and REDIS_PID
 start_redis() {
   command -v redis-server >/dev/null || { echo "redis-server not found: apt-get install -y redis-server" >&2; exit 1; }
   REDIS_PORT="$(free_port)"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$BENCH_TMP" >"$BENCH_TMP/redis.log" 2>&1 &
-  BENCH_PIDS+=("$!")
+  REDIS_PID=$!
+  BENCH_PIDS+=("$REDIS_PID")
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
 }
 
@@ -74,3 +77,14 @@ start_api() {
 
 # median and spread (min–max) of numbers on stdin
 stats() { sort -g | awk '{v[NR]=$1} END {m = (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2; printf "%s %s %s\n", m, v[1], v[NR]}'; }
+
+# cpu_ticks <pid> → CPU time the process has used (user + system, all threads), in clock ticks (1/100 s)
+cpu_ticks() { awk '{ i = index($0, ") "); split(substr($0, i + 2), f, " "); print f[12] + f[13] }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# postgres_ticks → CPU time used by this run's Postgres, in clock ticks: the postmaster, its live backends, and the
+# backends that have exited (the kernel adds those to the postmaster's children time when it reaps them)
+postgres_ticks() {
+  awk -v pg="$PG_PID" '{ i = index($0, ") "); split(substr($0, i + 2), f, " ")
+                          if ($1 == pg) t += f[12] + f[13] + f[14] + f[15]; else if (f[2] == pg) t += f[12] + f[13] }
+       END { print t + 0 }' /proc/[0-9]*/stat 2>/dev/null || true  # processes come and go while awk reads
+}
