@@ -5,7 +5,7 @@ namespace AgentIdP.Api.Analytics;
 /// <summary>The reads behind the analytics endpoints. Every statement carries the tenant in its WHERE clause.</summary>
 public sealed class AnalyticsQueries(NpgsqlDataSource db)
 {
-    /// <summary>What the heatmap counts as an agent's activity.</summary>
+    /// <summary>What the heatmap counts as an agent's activity (migration 028's weekly rollup sums the same two).</summary>
     public static readonly IReadOnlyList<AnalyticsMetric> ActivityMetrics = [AnalyticsMetric.TokenIssued, AnalyticsMetric.ApiCall];
 
     /// <summary>Sum per day of one metric (days without counts are absent), for the tenant or one of its agents.</summary>
@@ -42,13 +42,20 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
         var activeAgents = 0;
         await using var connection = await db.OpenConnectionAsync(ct);
 
-        // First the ranking: one group per agent (not per agent and day), the count of active agents alongside.
+        // First the ranking: whole ISO weeks of the range from the weekly rollup (migration 028), the days before the
+        // first whole week and after the last one from analytics_events; one group per agent, active agents alongside.
+        var (firstWeek, lastWeek) = WholeWeeks(range);
         await using (var cmd = new NpgsqlCommand("""
             SELECT t.agent_id, COALESCE(a.name, 'Deleted agent'), t.agents
             FROM (
                 SELECT agent_id, sum(count) AS total, count(*) OVER () AS agents
-                FROM analytics_events
-                WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day BETWEEN @from AND @to AND agent_id IS NOT NULL
+                FROM (
+                    SELECT agent_id, count FROM analytics_agent_weekly
+                    WHERE tenant_id = @tenant AND week BETWEEN @firstWeek AND @lastWeek
+                    UNION ALL
+                    SELECT agent_id, count FROM analytics_events
+                    WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day = ANY (@edgeDays) AND agent_id IS NOT NULL
+                ) AS activity
                 GROUP BY agent_id
                 ORDER BY total DESC, agent_id
                 LIMIT @top
@@ -57,7 +64,11 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
             ORDER BY t.total DESC, t.agent_id
             """, connection))
         {
-            AddRange(cmd, tenantId, metrics, range);
+            cmd.Parameters.AddWithValue("tenant", tenantId);
+            cmd.Parameters.AddWithValue("metrics", metrics);
+            cmd.Parameters.AddWithValue("firstWeek", firstWeek);
+            cmd.Parameters.AddWithValue("lastWeek", lastWeek);
+            cmd.Parameters.AddWithValue("edgeDays", days.Where(d => d < firstWeek || d > lastWeek.AddDays(6)).ToArray());
             cmd.Parameters.AddWithValue("top", top);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -67,30 +78,59 @@ public sealed class AnalyticsQueries(NpgsqlDataSource db)
             }
         }
 
-        // Then the cells: the top agents per day, everyone else folded into one row per day.
+        // Then the cells: the top agents' own rows, and every agent's activity per day (the tenant's daily totals less its
+        // tenant-level rows, agent_id NULL in the answer); "other" is the second less the first.
         var cells = ranked.ToDictionary(r => r.Id, _ => new long[days.Length]);
         var other = new long[days.Length];
         if (ranked.Count > 0)
         {
             await using var cmd = new NpgsqlCommand("""
-                SELECT CASE WHEN agent_id = ANY (@top) THEN agent_id END, day, sum(count)::bigint
+                SELECT agent_id, day, sum(count)::bigint
                 FROM analytics_events
-                WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day BETWEEN @from AND @to AND agent_id IS NOT NULL
+                WHERE tenant_id = @tenant AND agent_id = ANY (@top) AND metric = ANY (@metrics) AND day BETWEEN @from AND @to
                 GROUP BY 1, 2
+                UNION ALL
+                SELECT NULL, day, sum(count)::bigint
+                FROM (
+                    SELECT day, count FROM analytics_tenant_daily
+                    WHERE tenant_id = @tenant AND metric = ANY (@metrics) AND day BETWEEN @from AND @to
+                    UNION ALL
+                    SELECT day, -count FROM analytics_events
+                    WHERE tenant_id = @tenant AND agent_id IS NULL AND metric = ANY (@metrics) AND day BETWEEN @from AND @to
+                ) AS agents_only
+                GROUP BY day
                 """, connection);
             AddRange(cmd, tenantId, metrics, range);
             cmd.Parameters.AddWithValue("top", cells.Keys.ToArray());
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var row = reader.IsDBNull(0) ? other : cells[reader.GetGuid(0)];
-                row[reader.GetFieldValue<DateOnly>(1).DayNumber - range.From.DayNumber] = reader.GetInt64(2);
+                var (day, count) = (reader.GetFieldValue<DateOnly>(1).DayNumber - range.From.DayNumber, reader.GetInt64(2));
+                if (reader.IsDBNull(0))
+                {
+                    other[day] += count;
+                }
+                else
+                {
+                    cells[reader.GetGuid(0)][day] = count;
+                    other[day] -= count;
+                }
             }
         }
 
         var agents = ranked.Select(r => new HeatmapRow(r.Id, r.Name, cells[r.Id].Sum(), cells[r.Id])).ToList();
         var others = activeAgents > agents.Count ? new HeatmapOther(activeAgents - agents.Count, other.Sum(), other) : null;
         return new Heatmap(range.From, range.To, metrics, days, agents, others);
+    }
+
+    /// <summary>
+    /// The Mondays of the first and last ISO weeks that lie wholly inside the range; first after last when none does.
+    /// </summary>
+    private static (DateOnly First, DateOnly Last) WholeWeeks(DayRange range)
+    {
+        var first = range.From.AddDays((8 - (int)range.From.DayOfWeek) % 7);
+        var afterLast = range.To.AddDays(1);
+        return (first, afterLast.AddDays(-(((int)afterLast.DayOfWeek + 6) % 7) - 7));
     }
 
     private static void AddRange(NpgsqlCommand cmd, Guid tenantId, string[] metrics, DayRange range)
