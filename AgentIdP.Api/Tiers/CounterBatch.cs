@@ -38,7 +38,12 @@ public sealed class CounterBatch(IConnectionMultiplexer redis)
     {
         var call = new Call(key, expireAt);
         _queue.Enqueue(call);
-        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0) _ = SendAsync();
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            // The sender serves every caller: it must not carry this request's execution context (its activity,
+            // its HttpContext) through the batches that follow.
+            using (ExecutionContext.SuppressFlow()) _ = SendAsync();
+        }
         return call.Task;
     }
 
@@ -51,8 +56,10 @@ public sealed class CounterBatch(IConnectionMultiplexer redis)
             while (batch.Count < MaxBatch && _queue.TryDequeue(out var call)) batch.Add(call);
             if (batch.Count == 0)
             {
-                Volatile.Write(ref _sending, 0);
-                // A call queued after the last dequeue but before the flag dropped would wait for nobody: take it over.
+                // Stop, then look again: a call queued after the last dequeue whose caller still saw this sender
+                // running would wait for nobody. The exchange is a full fence, so the caller's check (after its
+                // enqueue) and this one (after the exchange) cannot both miss: one of us starts the next sender.
+                Interlocked.Exchange(ref _sending, 0);
                 if (_queue.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0) return;
                 continue;
             }

@@ -46,6 +46,32 @@ public sealed class CounterBatchTests
     }
 
     [Fact]
+    public async Task No_call_is_left_waiting_when_it_arrives_as_the_sender_finds_the_queue_empty()
+    {
+        // The hand-over between a sender that is stopping and a call that is arriving: if both looked before the other
+        // had written, the call would wait for a sender that never comes (until some later call starts one). Callers
+        // here arrive one at a time, just as the previous batch returns, and nothing comes later to rescue them.
+        await using var redis = new RedisServer();
+        await redis.StartAsync();
+        await using var connection = await ConnectAsync(redis);
+        var counters = new CounterBatch(connection);
+        var stranded = 0;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var call = counters.IncrementAsync($"quota:{worker}", ExpireAt);
+                if (await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(10))) != call)
+                {
+                    Interlocked.Increment(ref stranded);
+                    return;
+                }
+            }
+        })));
+        Assert.Equal(0, stranded);
+    }
+
+    [Fact]
     public async Task A_failed_round_trip_fails_its_callers_and_the_next_calls_go_out_again()
     {
         await using var redis = new RedisServer();
