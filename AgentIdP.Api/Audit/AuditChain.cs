@@ -78,12 +78,13 @@ public static class AuditChain
         cmd.Parameters.AddWithValue("tenant", tenantId);
         cmd.Parameters.AddWithValue("first", first);
         cmd.Parameters.AddWithValue("last", last);
-        await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        // Rows are small, so each is buffered whole by ReadAsync and the column reads below copy from memory.
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
 
         var tenant = Encoding.UTF8.GetBytes(tenantId.ToString("D"));
         var buffer = new byte[4096];
         var computed = new byte[32];
-        byte[] expectedPrev = [], firstPrev = [];
+        byte[] hash = new byte[32], expectedPrev = new byte[32], firstPrev = [];
         long count = 0, expectedSeq = 0, firstSeq = 0;
         var any = false;
         var firstId = Guid.Empty;
@@ -92,15 +93,21 @@ public static class AuditChain
             var seq = reader.GetInt64(0);
             var id = reader.GetGuid(1);
             var occurredAt = reader.GetFieldValue<DateTime>(2);
-            string actor = reader.GetString(3), action = reader.GetString(4), target = reader.GetString(5), data = reader.GetString(6);
-            var prev = reader.GetFieldValue<byte[]>(7);
-            var hash = reader.GetFieldValue<byte[]>(8);
 
-            // prev_hash ‖ UTF-8 of audit_canonical(): tenant, seq, id, time (µs, UTC), actor, action, target, data, joined by \n.
-            var needed = 128 + prev.Length + tenant.Length + Encoding.UTF8.GetMaxByteCount(actor.Length + action.Length + target.Length + data.Length);
-            if (buffer.Length < needed) buffer = new byte[needed];
-            prev.CopyTo(buffer, 0);
-            var at = prev.Length;
+            // prev_hash ‖ UTF-8 of audit_canonical(): tenant, seq, id, time (µs, UTC), actor, action, target, data, joined by
+            // \n. The text columns are copied as the UTF-8 bytes Postgres sent, never decoded into strings.
+            var at = CopyRaw(reader, 7, ref buffer, 0);
+            var prev = buffer.AsSpan(0, at);
+            if (!any)
+            {
+                any = true;
+                (firstSeq, firstId, firstPrev) = (seq, id, prev.ToArray());
+            }
+            else
+            {
+                if (seq != expectedSeq) return Failed(count, seq, id, MissingOrInserted(expectedSeq, seq));
+                if (!prev.SequenceEqual(expectedPrev)) return Failed(count, seq, id, BadLink);
+            }
             tenant.CopyTo(buffer, at);
             at += tenant.Length;
             buffer[at++] = (byte)'\n';
@@ -112,27 +119,16 @@ public static class AuditChain
             buffer[at++] = (byte)'\n';
             occurredAt.TryFormat(buffer.AsSpan(at), out written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
             at += written;
-            foreach (var text in (ReadOnlySpan<string>)[actor, action, target, data])
+            for (var column = 3; column <= 6; column++)
             {
                 buffer[at++] = (byte)'\n';
-                at += Encoding.UTF8.GetBytes(text, buffer.AsSpan(at));
-            }
-
-            if (!any)
-            {
-                any = true;
-                (firstSeq, firstId, firstPrev) = (seq, id, prev);
-            }
-            else
-            {
-                if (seq != expectedSeq) return Failed(count, seq, id, MissingOrInserted(expectedSeq, seq));
-                if (!prev.AsSpan().SequenceEqual(expectedPrev)) return Failed(count, seq, id, BadLink);
+                at += CopyRaw(reader, column, ref buffer, at);
             }
 
             SHA256.HashData(buffer.AsSpan(0, at), computed);
-            if (!computed.AsSpan().SequenceEqual(hash)) return Failed(count, seq, id, BadHash);
+            if (!ReadHash(reader, 8, hash) || !computed.AsSpan().SequenceEqual(hash)) return Failed(count, seq, id, BadHash);
 
-            expectedPrev = hash;
+            (expectedPrev, hash) = (hash, expectedPrev);
             expectedSeq = seq + 1;
             count++;
         }
@@ -140,6 +136,28 @@ public static class AuditChain
 
         Walk Failed(long verified, long seq, Guid id, string reason) =>
             new(any, count, firstSeq, firstId, firstPrev, 0, [], Broken(verified, seq, id, reason));
+    }
+
+    /// <summary>
+    /// Copies a column's value as sent (UTF-8 for text, the bytes for bytea) into <paramref name="buffer"/> at
+    /// <paramref name="at"/>, growing it with room to spare for the fixed-size fields that follow; returns its length.
+    /// </summary>
+    private static int CopyRaw(NpgsqlDataReader reader, int column, ref byte[] buffer, int at)
+    {
+        using var stream = reader.GetStream(column);
+        var length = (int)stream.Length;
+        if (buffer.Length < at + length + 256) Array.Resize(ref buffer, Math.Max(2 * buffer.Length, at + length + 256));
+        stream.ReadExactly(buffer, at, length);
+        return length;
+    }
+
+    /// <summary>Reads a SHA-256 column into <paramref name="hash"/>; false when it does not hold 32 bytes.</summary>
+    private static bool ReadHash(NpgsqlDataReader reader, int column, byte[] hash)
+    {
+        using var stream = reader.GetStream(column);
+        if (stream.Length != hash.Length) return false;
+        stream.ReadExactly(hash);
+        return true;
     }
 
     private static ChainVerification Broken(long verified, long seq, Guid id, string reason) =>

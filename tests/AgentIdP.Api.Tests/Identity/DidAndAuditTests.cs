@@ -44,7 +44,8 @@ public sealed class DidAndAuditTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var tenant = await Http.CreateTenantAsync();
         var admin = await Http.AdminTokenAsync(tenant);
-        var agent = await Http.CreateAgentAsync(admin);
+        // Non-ASCII text in an event: the walk hashes the UTF-8 Postgres sends, as the trigger hashed it.
+        var agent = await Http.CreateAgentAsync(admin, new { name = "Zoë’s agent ✓ 𝄞" });
         await Http.SendJsonAsync(HttpMethod.Post, $"/api/agents/{agent.AgentId}/disable", admin);
         await Http.SendJsonAsync(HttpMethod.Post, $"/api/agents/{agent.AgentId}/credentials/rotate", admin);
 
