@@ -5,10 +5,14 @@ namespace AgentIdP.Api.Tiers;
 
 /// <summary>
 /// Who a request counts against: the tenant (and agent) from the access token, or for the token endpoint from the
-/// client id; requests with neither (discovery, health) count against nobody.
+/// client id; requests with neither (discovery, health) count against nobody. One per request (a class, not a record:
+/// it carries the request's bucket once looked up, which is no part of its identity).
 /// </summary>
-public sealed record TierContext(Guid TenantId, Guid? AgentId, Tier Tier)
+public sealed class TierContext(Guid tenantId, Guid? agentId, Tier tier)
 {
+    public Guid TenantId { get; } = tenantId;
+    public Guid? AgentId { get; } = agentId;
+    public Tier Tier { get; } = tier;
     public TierLimits Limits => TierConfig.For(Tier);
 
     /// <summary>The tenant's per-second bucket, once the limiter has looked it up (see <see cref="TierLimiter"/>).</summary>
