@@ -15,7 +15,6 @@ var api = builder.AddProject<Projects.AgentIdP_Api>(ResourceNames.Api)
     .WithEnvironment("DEMO_SEED", "true")
     // Set explicitly, as the rollout plan asks: limits are enforced in the full system (shadow mode is the bare API's default).
     .WithEnvironment("TIER_ENFORCEMENT", "true")
-    .WithEnvironment("Tiers__Replicas", "2")
     .WithEnvironment("Demo__AdminSecret", secrets.DemoAdmin)
     .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health);

@@ -54,7 +54,7 @@ public static class AgentEndpoints
         if (created is null)
         {
             return TypedResults.Problem(
-                $"The {limit!.Tier.Name()} tier allows {limit.MaxAgents:N0} agents and the tenant has that many. Delete an agent, or upgrade with POST {TierEnforcement.UpgradePath}.",
+                $"The {limit!.Tier.Name()} tier allows {limit.MaxAgents:N0} agents and the tenant has that many. Delete an agent, or upgrade with POST {TierLimiter.UpgradePath}.",
                 statusCode: StatusCodes.Status409Conflict, title: "Agent limit reached",
                 extensions: new Dictionary<string, object?> { ["tier"] = limit.Tier.Name(), ["limit"] = MaxAgentsLimit, ["maxAgents"] = limit.MaxAgents });
         }

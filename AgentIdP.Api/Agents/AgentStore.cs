@@ -1,3 +1,4 @@
+using AgentIdP.Api.Auth;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;

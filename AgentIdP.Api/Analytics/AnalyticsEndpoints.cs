@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using AgentIdP.Api.Auth;
-using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
-using AgentIdP.Api.Tiers;
 
 namespace AgentIdP.Api.Analytics;
 
@@ -41,10 +39,10 @@ public static class AnalyticsEndpoints
         if (!recorder.Enabled) return app;
         app.Use((context, next) =>
         {
-            if (context.User.TenantIdOrNull() is { } tenant)
+            // API calls made with a bearer token; the OAuth endpoints record their own metrics.
+            if (context.User.TenantIdOrNull() is { } tenant && !context.User.IsClient())
             {
-                Guid? agent = Guid.TryParse(context.User.FindFirst(Claims.AgentId)?.Value, out var id) ? id : null;
-                recorder.Record(tenant, agent, AnalyticsMetric.ApiCall);
+                recorder.Record(tenant, context.User.AgentIdOrNull(), AnalyticsMetric.ApiCall);
             }
             return next(context);
         });
@@ -63,28 +61,28 @@ public static class AnalyticsEndpoints
     }
 
     private static async Task<Results<Ok<TrendSeries>, ProblemHttpResult>> Trend(
-        [AsParameters] TrendQuery query, ClaimsPrincipal user, AnalyticsQueries queries, TenantTiers tiers, TimeProvider clock, CancellationToken ct)
+        [AsParameters] TrendQuery query, ClaimsPrincipal user, AnalyticsQueries queries, IAnalyticsHistory history, TimeProvider clock, CancellationToken ct)
     {
-        var (series, problem) = await TrendAsync(query, user, queries, tiers, clock, ct);
+        var (series, problem) = await TrendAsync(query, user, queries, history, clock, ct);
         return series is null ? problem! : TypedResults.Ok(series);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> TrendCsv(
-        [AsParameters] TrendQuery query, ClaimsPrincipal user, AnalyticsQueries queries, TenantTiers tiers, TimeProvider clock, CancellationToken ct)
+        [AsParameters] TrendQuery query, ClaimsPrincipal user, AnalyticsQueries queries, IAnalyticsHistory history, TimeProvider clock, CancellationToken ct)
     {
-        var (series, problem) = await TrendAsync(query, user, queries, tiers, clock, ct);
+        var (series, problem) = await TrendAsync(query, user, queries, history, clock, ct);
         if (series is null) return problem!;
         var name = $"{series.Metric}-{AnalyticsRangeRules.Format(series.From)}-{AnalyticsRangeRules.Format(series.To)}-{series.Bucket}.csv";
         return TypedResults.File(Encoding.UTF8.GetBytes(TrendSeriesBuilder.ToCsv(series)), "text/csv; charset=utf-8", name);
     }
 
     private static async Task<(TrendSeries?, ProblemHttpResult?)> TrendAsync(
-        TrendQuery query, ClaimsPrincipal user, AnalyticsQueries queries, TenantTiers tiers, TimeProvider clock, CancellationToken ct)
+        TrendQuery query, ClaimsPrincipal user, AnalyticsQueries queries, IAnalyticsHistory history, TimeProvider clock, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var today = Today(clock);
-        var tier = tiers.Get(tenant);
-        if (AnalyticsRangeRules.TryResolve(query.From, query.To, today, tier, out var range) is { } bad) return (null, bad);
+        var plan = history.For(tenant);
+        if (AnalyticsRangeRules.TryResolve(query.From, query.To, today, plan, out var range) is { } bad) return (null, bad);
         TrendBucket bucket;
         switch (query.Bucket)
         {
@@ -104,16 +102,16 @@ public static class AnalyticsEndpoints
             if (!await queries.AgentExistsAsync(tenant, id, ct)) return (null, Problems.NotFound("agent"));
             agent = id;
         }
-        var horizon = AnalyticsRangeRules.Horizon(today, tier);
+        var horizon = AnalyticsRangeRules.Horizon(today, plan);
         var daily = await queries.DailyTotalsAsync(tenant, metric, TrendSeriesBuilder.DaysNeeded(range, horizon), agent, ct);
         return (TrendSeriesBuilder.Build(metric, agent, bucket, range, horizon, daily), null);
     }
 
     private static async Task<Results<Ok<Heatmap>, ProblemHttpResult>> Heatmap(
-        string? from, string? to, int? top, ClaimsPrincipal user, AnalyticsQueries queries, TenantTiers tiers, TimeProvider clock, CancellationToken ct)
+        string? from, string? to, int? top, ClaimsPrincipal user, AnalyticsQueries queries, IAnalyticsHistory history, TimeProvider clock, CancellationToken ct)
     {
         var tenant = user.TenantId();
-        if (AnalyticsRangeRules.TryResolve(from, to, Today(clock), tiers.Get(tenant), out var range) is { } bad) return bad;
+        if (AnalyticsRangeRules.TryResolve(from, to, Today(clock), history.For(tenant), out var range) is { } bad) return bad;
         if (top is < 1 or > MaxTop) return Problems.BadRequest($"top must be between 1 and {MaxTop}.");
         return TypedResults.Ok(await queries.HeatmapAsync(tenant, range, top ?? DefaultTop, ct));
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AgentIdP.Api.Platform;
-using AgentIdP.Api.Tiers;
 
 namespace AgentIdP.Api.Analytics;
 
@@ -24,28 +23,28 @@ public static class AnalyticsRangeRules
     public const string DateFormat = "yyyy-MM-dd";
 
     /// <summary>The first day a tenant of this tier may see, counting today as one of its history days.</summary>
-    public static DateOnly Horizon(DateOnly today, Tier tier) => today.AddDays(1 - TierConfig.For(tier).AnalyticsHistoryDays);
+    public static DateOnly Horizon(DateOnly today, AnalyticsHistory history) => today.AddDays(1 - history.Days);
 
-    public static ProblemHttpResult? TryResolve(string? from, string? to, DateOnly today, Tier tier, out DayRange range)
+    public static ProblemHttpResult? TryResolve(string? from, string? to, DateOnly today, AnalyticsHistory history, out DayRange range)
     {
         range = default;
-        var horizon = Horizon(today, tier);
+        var horizon = Horizon(today, history);
         if (!TryParseDay(to, today, out var end)) return Problems.BadRequest($"to must be a date in the form {DateFormat}.");
         if (!TryParseDay(from, Later(end.AddDays(1 - DefaultDays), horizon), out var start))
         {
             return Problems.BadRequest($"from must be a date in the form {DateFormat}.");
         }
         if (end > today) return Problems.BadRequest($"to must not be after today ({Format(today)}, UTC).");
-        if (end < horizon) return Problems.BadRequest(HistoryLimit("to", horizon, tier));
+        if (end < horizon) return Problems.BadRequest(HistoryLimit("to", horizon, history));
         if (start > end) return Problems.BadRequest("from must not be after to.");
         if (end.DayNumber - start.DayNumber + 1 > MaxDays) return Problems.BadRequest($"from and to may span at most {MaxDays} days.");
-        if (start < horizon) return Problems.BadRequest(HistoryLimit("from", horizon, tier));
+        if (start < horizon) return Problems.BadRequest(HistoryLimit("from", horizon, history));
         range = new DayRange(start, end);
         return null;
     }
 
-    private static string HistoryLimit(string parameter, DateOnly horizon, Tier tier) =>
-        $"{parameter} must not be before {Format(horizon)}: the {tier.Name()} tier keeps {TierConfig.For(tier).AnalyticsHistoryDays} days of analytics history.";
+    private static string HistoryLimit(string parameter, DateOnly horizon, AnalyticsHistory history) =>
+        $"{parameter} must not be before {Format(horizon)}: the {history.Plan} tier keeps {history.Days} days of analytics history.";
 
     public static string Format(DateOnly day) => day.ToString(DateFormat, CultureInfo.InvariantCulture);
 

@@ -29,9 +29,11 @@ public static class BillingEndpoints
 
     public static WebApplication MapBilling(this WebApplication app)
     {
+        // Over its daily quota a tenant can still see its plan and pay to raise it.
         var group = app.MapGroup("/api/billing").WithTags("Billing");
-        group.MapGet("", Status).RequireAuthorization(ApiAuthentication.TenantAdmin).WithSummary("The tenant's tier, today's usage and the tier table");
-        group.MapPost("/upgrade", Upgrade).RequireAuthorization(ApiAuthentication.TenantAdmin)
+        group.MapGet("", Status).RequireAuthorization(ApiAuthentication.TenantAdmin).AllowOverDailyQuota()
+            .WithSummary("The tenant's tier, today's usage and the tier table");
+        group.MapPost("/upgrade", Upgrade).RequireAuthorization(ApiAuthentication.TenantAdmin).AllowOverDailyQuota()
             .WithSummary("Start an upgrade: a Stripe Checkout URL, or a price change on the existing subscription");
         app.MapPost(WebhookPath, Webhook).WithTags("Billing").AllowAnonymous().DisableAntiforgery()
             .WithSummary("Stripe webhook (signature verified; idempotent by event id)");

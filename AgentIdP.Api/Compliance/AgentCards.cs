@@ -1,3 +1,4 @@
+using AgentIdP.Api.Auth;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.OAuth;

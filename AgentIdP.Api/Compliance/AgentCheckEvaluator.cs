@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
@@ -188,7 +189,7 @@ public static class AgentCheckEvaluator
         {
             var header = entry?["protected"]?.GetValue<string>();
             if (header is null) continue;
-            var kid = JsonNode.Parse(OAuth.Base64Url.Decode(header))?["kid"]?.GetValue<string>();
+            var kid = JsonNode.Parse(Platform.Base64Url.Decode(header))?["kid"]?.GetValue<string>();
             if (kid is not null) yield return kid;
         }
     }

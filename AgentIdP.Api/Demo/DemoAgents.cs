@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Agents;

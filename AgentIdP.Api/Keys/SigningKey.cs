@@ -1,7 +1,7 @@
+using AgentIdP.Api.Platform;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using AgentIdP.Api.OAuth;
 
 namespace AgentIdP.Api.Keys;
 

@@ -22,24 +22,29 @@ public sealed class ClientAuthenticator(
 
     public string TokenEndpoint => _issuer + OAuthEndpoints.TokenPath;
 
-    public async Task<(ClientRecord? Client, OAuthError? Error)> AuthenticateAsync(HttpRequest request, IFormCollection form, CancellationToken ct)
+    /// <summary>The client, or the error to answer with and the client id the request named (unverified, for throttling).</summary>
+    public async Task<(ClientRecord? Client, OAuthError? Error, string? NamedClientId)> AuthenticateAsync(HttpRequest request, IFormCollection form, CancellationToken ct)
     {
         var basic = request.Headers.Authorization.ToString();
         var hasBasic = basic.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
         var hasPost = form.ContainsKey("client_secret");
         var hasAssertion = form.ContainsKey("client_assertion") || form.ContainsKey("client_assertion_type");
+        var named = form.TryGetValue("client_id", out var formId) ? formId.ToString() : null;
         if ((hasBasic ? 1 : 0) + (hasPost ? 1 : 0) + (hasAssertion ? 1 : 0) > 1)
         {
-            return (null, new OAuthError(OAuthError.InvalidRequest, "Use exactly one client authentication method."));
+            return (null, new OAuthError(OAuthError.InvalidRequest, "Use exactly one client authentication method."), named);
         }
         if (hasBasic) return await BasicAsync(basic, form, ct);
-        if (hasPost) return await SecretAsync(form["client_id"].ToString(), form["client_secret"].ToString(), ct);
+        if (hasPost) return Named(await SecretAsync(named ?? "", form["client_secret"].ToString(), ct), named);
         if (hasAssertion) return await AssertionAsync(form, ct);
         return (null, new OAuthError(OAuthError.InvalidClient,
-            "Client authentication is required (client_secret_basic, client_secret_post or private_key_jwt)."));
+            "Client authentication is required (client_secret_basic, client_secret_post or private_key_jwt)."), named);
     }
 
-    private async Task<(ClientRecord?, OAuthError?)> BasicAsync(string header, IFormCollection form, CancellationToken ct)
+    private static (ClientRecord?, OAuthError?, string?) Named((ClientRecord? Client, OAuthError? Error) result, string? clientId) =>
+        (result.Client, result.Error, clientId);
+
+    private async Task<(ClientRecord?, OAuthError?, string?)> BasicAsync(string header, IFormCollection form, CancellationToken ct)
     {
         string decoded;
         try
@@ -48,17 +53,17 @@ public sealed class ClientAuthenticator(
         }
         catch (FormatException)
         {
-            return (null, new OAuthError(OAuthError.InvalidClient, "The Basic authorization header is malformed."));
+            return (null, new OAuthError(OAuthError.InvalidClient, "The Basic authorization header is malformed."), null);
         }
         var colon = decoded.IndexOf(':');
-        if (colon <= 0) return (null, new OAuthError(OAuthError.InvalidClient, "The Basic authorization header is malformed."));
+        if (colon <= 0) return (null, new OAuthError(OAuthError.InvalidClient, "The Basic authorization header is malformed."), null);
         // RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined.
         var clientId = Uri.UnescapeDataString(decoded[..colon].Replace('+', ' '));
         if (form.TryGetValue("client_id", out var formId) && formId.ToString() != clientId)
         {
-            return (null, new OAuthError(OAuthError.InvalidRequest, "client_id in the body does not match the Basic credentials."));
+            return (null, new OAuthError(OAuthError.InvalidRequest, "client_id in the body does not match the Basic credentials."), clientId);
         }
-        return await SecretAsync(clientId, Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' ')), ct);
+        return Named(await SecretAsync(clientId, Uri.UnescapeDataString(decoded[(colon + 1)..].Replace('+', ' ')), ct), clientId);
     }
 
     private async Task<(ClientRecord?, OAuthError?)> SecretAsync(string clientId, string secret, CancellationToken ct)
@@ -73,22 +78,23 @@ public sealed class ClientAuthenticator(
         return Usable(client);
     }
 
-    private async Task<(ClientRecord?, OAuthError?)> AssertionAsync(IFormCollection form, CancellationToken ct)
+    private async Task<(ClientRecord?, OAuthError?, string?)> AssertionAsync(IFormCollection form, CancellationToken ct)
     {
+        var named = form.TryGetValue("client_id", out var formId) ? formId.ToString() : null;
         if (form["client_assertion_type"].ToString() != JwtBearerAssertionType)
         {
-            return (null, new OAuthError(OAuthError.InvalidClient, $"client_assertion_type must be {JwtBearerAssertionType}."));
+            return (null, new OAuthError(OAuthError.InvalidClient, $"client_assertion_type must be {JwtBearerAssertionType}."), named);
         }
         var assertion = form["client_assertion"].ToString();
         if (UnverifiedJwt.TryRead(assertion) is not { } unverified)
         {
-            return (null, new OAuthError(OAuthError.InvalidClient, "client_assertion is missing or not a JWT."));
+            return (null, new OAuthError(OAuthError.InvalidClient, "client_assertion is missing or not a JWT."), named);
         }
-        var clientId = form.TryGetValue("client_id", out var id) ? id.ToString() : unverified.Subject;
+        var clientId = named ?? unverified.Subject;
         var client = clientId is { Length: > 0 } ? await clients.FindAsync(clientId, ct) : null;
         if (client is null || client.Keys.Count == 0)
         {
-            return (null, new OAuthError(OAuthError.InvalidClient, "Client authentication failed."));
+            return (null, new OAuthError(OAuthError.InvalidClient, "Client authentication failed."), clientId);
         }
 
         var result = await _handler.ValidateTokenAsync(assertion, new TokenValidationParameters
@@ -105,13 +111,14 @@ public sealed class ClientAuthenticator(
         if (!result.IsValid || unverified.Subject != client.ClientId || string.IsNullOrEmpty(unverified.Id))
         {
             return (null, new OAuthError(OAuthError.InvalidClient,
-                "The client assertion is invalid: it must be signed with a registered key, iss and sub must be the client id, aud this issuer or its token endpoint, with jti and an exp at most 10 minutes ahead."));
+                "The client assertion is invalid: it must be signed with a registered key, iss and sub must be the client id, aud this issuer or its token endpoint, with jti and an exp at most 10 minutes ahead."), clientId);
         }
         if (!await RecordAssertionAsync(client.ClientId, unverified.Id, unverified.ValidTo, ct))
         {
-            return (null, new OAuthError(OAuthError.InvalidClient, "The client assertion was already used (jti replay)."));
+            return (null, new OAuthError(OAuthError.InvalidClient, "The client assertion was already used (jti replay)."), clientId);
         }
-        return Usable(client);
+        var (usable, error) = Usable(client);
+        return (usable, error, clientId);
     }
 
     /// <summary>False when this jti was seen before for this client.</summary>

@@ -41,9 +41,3 @@ public sealed class ClientSecrets(IOptions<IdentityOptions> options)
         HMACSHA256.HashData(_pepper, utf8[..length], destination);
     }
 }
-
-public static class Base64Url
-{
-    public static string Encode(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
-    public static byte[] Decode(string text) => System.Buffers.Text.Base64Url.DecodeFromChars(text);
-}

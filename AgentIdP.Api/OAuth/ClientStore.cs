@@ -1,3 +1,4 @@
+using AgentIdP.Api.Auth;
 using System.Text.Json;
 using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Platform;

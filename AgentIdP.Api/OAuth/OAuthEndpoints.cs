@@ -1,8 +1,8 @@
+using AgentIdP.Api.Auth;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;
-using AgentIdP.Api.Tiers;
 using Microsoft.Extensions.Options;
 
 namespace AgentIdP.Api.OAuth;
@@ -25,41 +25,42 @@ public static class OAuthEndpoints
         builder.Services.AddSingleton<ClientAuthenticator>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenValidator>();
-        builder.Services.AddSingleton<AgentRateLimiter>();
         builder.Services.AddSingleton<RevocationList>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RevocationList>());
+        builder.AddOAuthAuthentication();
         return builder;
     }
 
     public static WebApplication MapOAuth(this WebApplication app)
     {
         var oauth = app.MapGroup("").WithTags("OAuth 2.0").DisableAntiforgery();
-        oauth.MapPost(TokenPath, Token).WithSummary("Token endpoint (client_credentials)").Produces<TokenResponse>();
-        oauth.MapPost(IntrospectPath, Introspect).WithSummary("Token introspection (RFC 7662)");
-        oauth.MapPost(RevokePath, Revoke).WithSummary("Token revocation (RFC 7009)");
+        oauth.MapPost(TokenPath, Token).WithSummary("Token endpoint (client_credentials)").Produces<TokenResponse>()
+            .WithMetadata(IssuesTokens.Instance, OAuthLimitAnswer.Instance);
+        oauth.MapPost(IntrospectPath, Introspect).WithSummary("Token introspection (RFC 7662)").WithMetadata(OAuthLimitAnswer.Instance);
+        oauth.MapPost(RevokePath, Revoke).WithSummary("Token revocation (RFC 7009)").WithMetadata(OAuthLimitAnswer.Instance);
         oauth.MapGet(JwksPath, Jwks).WithSummary("JSON Web Key Set");
         oauth.MapGet(OpenIdConfigurationPath, Metadata).WithSummary("OpenID Provider metadata");
         oauth.MapGet(AuthorizationServerMetadataPath, Metadata).WithSummary("OAuth 2.0 Authorization Server metadata (RFC 8414)");
         return app;
     }
 
-    private static async Task<IResult> Token(
-        HttpContext context, ClientAuthenticator authenticator, TokenIssuer issuer, AgentRateLimiter rateLimiter, AnalyticsRecorder analytics)
+    /// <summary>
+    /// Issues a token to the client the authentication layer authenticated. Its limits (the tenant's, and an agent's own
+    /// bucket) were applied before this handler ran; refusals there are RFC 6749 bodies too (<see cref="OAuthLimitAnswer"/>).
+    /// </summary>
+    private static async Task<IResult> Token(HttpContext context, TokenIssuer issuer, AnalyticsRecorder analytics)
     {
-        var (form, formError) = await ReadFormAsync(context);
-        if (formError is not null) return formError.ToResult();
-
-        var (client, error) = await authenticator.AuthenticateAsync(context.Request, form!, context.RequestAborted);
-        if (client is null) return error!.ToResult();
+        var (client, form, failure) = await ClientAuthenticationHandler.ClientOfAsync(context);
+        if (client is null) return failure!;
 
         // A known client refused from here on counts as a denied token request for its tenant (and agent).
-        IResult Denied(OAuthError refusal, int? status = null)
+        IResult Denied(OAuthError refusal)
         {
             if (client.TenantId is { } tenant) analytics.Record(tenant, client.AgentId, AnalyticsMetric.TokenDenied);
-            return refusal.ToResult(status);
+            return refusal.ToResult();
         }
 
-        var grantType = form!["grant_type"].ToString();
+        var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0) return Denied(new OAuthError(OAuthError.InvalidRequest, "grant_type is missing."));
         if (grantType != ClientCredentials)
         {
@@ -84,22 +85,6 @@ public static class OAuthEndpoints
             scope = string.Join(' ', asked.Distinct());
         }
 
-        if (client.AgentId is { } agentId)
-        {
-            // The tier layer may have left today's count to this call: the agent's bucket and the count in one round trip.
-            var (overQuota, wait) = context.Features.Get<DeferredDailyCount>() is { } quota
-                ? await quota.TakeAsync(context, rateLimiter, agentId)
-                : (false, await rateLimiter.TryTakeAsync(agentId));
-            if (overQuota) return Results.Empty; // The 429 is written.
-            if (wait is { } retry)
-            {
-                context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                analytics.Record(client.TenantId!.Value, agentId, AnalyticsMetric.RateLimited);
-                return Denied(new OAuthError(OAuthError.SlowDown, "Too many token requests for this agent; retry after the Retry-After delay."),
-                    StatusCodes.Status429TooManyRequests);
-            }
-        }
-
         var token = issuer.Issue(client, scope);
         if (client.TenantId is { } issuedTenant) analytics.Record(issuedTenant, client.AgentId, AnalyticsMetric.TokenIssued);
         context.Response.Headers.CacheControl = "no-store";
@@ -107,14 +92,12 @@ public static class OAuthEndpoints
         return TypedResults.Json(new TokenResponse(token, "Bearer", issuer.LifetimeSeconds, scope), OAuthJson.Default.TokenResponse);
     }
 
-    private static async Task<IResult> Introspect(HttpContext context, ClientAuthenticator authenticator, TokenValidator validator)
+    private static async Task<IResult> Introspect(HttpContext context, TokenValidator validator)
     {
-        var (form, formError) = await ReadFormAsync(context);
-        if (formError is not null) return formError.ToResult();
-        var (caller, error) = await authenticator.AuthenticateAsync(context.Request, form!, context.RequestAborted);
-        if (caller is null) return error!.ToResult();
+        var (caller, form, failure) = await ClientAuthenticationHandler.ClientOfAsync(context);
+        if (caller is null) return failure!;
 
-        var identity = await validator.ValidateAsync(form!["token"].ToString());
+        var identity = await validator.ValidateAsync(form["token"].ToString());
         // A token of another tenant is "not active" to this caller: it learns nothing about it.
         if (identity is null || !MayInspect(caller, identity)) return TypedResults.Json(new JsonObject { ["active"] = false });
 
@@ -131,13 +114,11 @@ public static class OAuthEndpoints
         return TypedResults.Json(body);
     }
 
-    private static async Task<IResult> Revoke(HttpContext context, ClientAuthenticator authenticator, TokenValidator validator, RevocationList revocations)
+    private static async Task<IResult> Revoke(HttpContext context, TokenValidator validator, RevocationList revocations)
     {
-        var (form, formError) = await ReadFormAsync(context);
-        if (formError is not null) return formError.ToResult();
-        var (caller, error) = await authenticator.AuthenticateAsync(context.Request, form!, context.RequestAborted);
-        if (caller is null) return error!.ToResult();
-        if (!form!.ContainsKey("token")) return new OAuthError(OAuthError.InvalidRequest, "token is missing.").ToResult();
+        var (caller, form, failure) = await ClientAuthenticationHandler.ClientOfAsync(context);
+        if (caller is null) return failure!;
+        if (!form.ContainsKey("token")) return new OAuthError(OAuthError.InvalidRequest, "token is missing.").ToResult();
 
         // RFC 7009 §2.2: an invalid or unknown token is not an error; the answer is 200 either way.
         var identity = await validator.ValidateAsync(form["token"].ToString());
@@ -160,22 +141,6 @@ public static class OAuthEndpoints
         ClientKind.TenantAdmin => token.FindFirst(Claims.TenantId)?.Value == caller.TenantId?.ToString(),
         _ => token.FindFirst(Claims.ClientId)?.Value == caller.ClientId,
     };
-
-    private static async Task<(IFormCollection?, OAuthError?)> ReadFormAsync(HttpContext context)
-    {
-        if (!context.Request.HasFormContentType)
-        {
-            return (null, new OAuthError(OAuthError.InvalidRequest, "The request body must be application/x-www-form-urlencoded."));
-        }
-        try
-        {
-            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return (null, new OAuthError(OAuthError.InvalidRequest, "The form body could not be read."));
-        }
-    }
 
     private static IResult Jwks(HttpContext context, SigningKeyStore keys)
     {

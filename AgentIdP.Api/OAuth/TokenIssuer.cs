@@ -1,3 +1,4 @@
+using AgentIdP.Api.Auth;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -40,20 +41,4 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider clock, IOptio
         }
         return key.Sign(key.EncodedHeader(SigningKey.AccessTokenType), buffer.WrittenSpan);
     }
-}
-
-/// <summary>Claim names in AgentIdP's tokens.</summary>
-public static class Claims
-{
-    public const string Issuer = "iss";
-    public const string Subject = "sub";
-    public const string Audience = "aud";
-    public const string IssuedAt = "iat";
-    public const string NotBefore = "nbf";
-    public const string Expires = "exp";
-    public const string TokenId = "jti";
-    public const string ClientId = "client_id";
-    public const string Scope = "scope";
-    public const string TenantId = "tenant_id";
-    public const string AgentId = "agent_id";
 }

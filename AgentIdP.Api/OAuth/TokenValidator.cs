@@ -1,3 +1,4 @@
+using AgentIdP.Api.Auth;
 using System.Security.Claims;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;

@@ -39,8 +39,9 @@ public static class TenantEndpoints
         platform.MapPut("/{id:guid}/tier", SetTier).WithSummary("Set a tenant's tier, upgrades and downgrades alike (support action)");
 
         var own = app.MapGroup("/api/tenant").WithTags("Tenant").RequireTenantAdmin();
+        // Portal sign-in reads it: allowed over the daily quota, so an admin can sign in and upgrade.
         own.MapGet("", (ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct) => Get(user.TenantId(), db, ct))
-            .WithSummary("The caller's tenant");
+            .AllowOverDailyQuota().WithSummary("The caller's tenant");
         own.MapPost("/credentials/rotate", RotateAdminSecret)
             .WithSummary("Issue a new tenant-admin secret; the old one keeps working for the grace period");
         return app;

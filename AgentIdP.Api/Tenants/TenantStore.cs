@@ -1,3 +1,4 @@
+using AgentIdP.Api.Auth;
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.OAuth;

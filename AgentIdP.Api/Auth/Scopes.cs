@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AgentIdP.Api.OAuth;
+namespace AgentIdP.Api.Auth;
 
 /// <summary>The scopes AgentIdP itself understands, and the shape of the ones tenants grant their agents.</summary>
 public static partial class Scopes
