@@ -45,7 +45,7 @@ public sealed class ReplicaLossTests(ITestOutputHelper output)
                 }
                 try
                 {
-                    using var response = await (toA ? httpA : httpB).SendAsync(TestApi.Authorized(HttpMethod.Get, "/api/tenant", admin));
+                    using var response = await (toA ? httpA : httpB).SendAsync(TestApi.Authorized(HttpMethod.Get, "/api/agents", admin));
                     statuses.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
                 }
                 catch (HttpRequestException) when (toA)

@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
