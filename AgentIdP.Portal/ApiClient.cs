@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AgentIdP.Portal.Api;
 using AgentIdP.Portal.SignIn;
+using AgentIdP.Portal.Usage;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace AgentIdP.Portal;
@@ -61,7 +62,12 @@ public sealed partial class ApiClient(HttpClient http, AccessTokens tokens, IHtt
                 tokens.Forget(credentials.ClientId);
                 throw new ApiSessionExpiredException($"The API answered 401 to {method} {path}.");
             }
-            if (!response.IsSuccessStatusCode) return ApiResult<T>.Failed(await ApiProblem.ReadAsync(response, ct));
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = await ApiProblem.ReadAsync(response, ct);
+                if (problem.IsOverDailyQuota && context.HttpContext is { } page) OverQuota.Mark(page);
+                return ApiResult<T>.Failed(problem);
+            }
             if (typeof(T) == typeof(NoBody)) return ApiResult<T>.Ok((T)(object)NoBody.Instance);
             if (typeof(T) == typeof(FileDownload)) return ApiResult<T>.Ok((T)(object)await FileDownload.ReadAsync(response, ct));
 
@@ -94,7 +100,15 @@ public static class ApiClientExtensions
 #pragma warning disable EXTEXP0001
         client.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        client.AddStandardResilienceHandler(o => o.Retry.DisableForUnsafeHttpMethods());
+        client.AddStandardResilienceHandler(o =>
+        {
+            // A 429 is retried only when it asks for a short wait (a per-second limit); over the daily quota the answer
+            // is shown at once, with the way to upgrade, instead of waiting until midnight.
+            o.Retry.ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests
+                ? args.Outcome.Result.Headers.RetryAfter?.Delta is { } wait && wait <= TimeSpan.FromSeconds(2)
+                : HttpClientResiliencePredicates.IsTransient(args.Outcome));
+            o.Retry.DisableForUnsafeHttpMethods();
+        });
         return builder;
     }
 }

@@ -8,7 +8,8 @@ namespace AgentIdP.Portal.Tests;
 /// <summary>Arranges data through the real API with the shared <see cref="TestApi"/> steps, typed the way the portal reads it.</summary>
 public sealed class ApiDriver(Uri apiUrl)
 {
-    private readonly HttpClient _http = new() { BaseAddress = apiUrl };
+    // The API enforces the tier's per-second limit, as in the full system; arranging data waits it out like a polite client.
+    private readonly HttpClient _http = new(new RetryAfterHandler(new SocketsHttpHandler())) { BaseAddress = apiUrl };
 
     public Task<string> TokenAsync(string clientId, string clientSecret) => _http.TokenAsync(clientId, clientSecret);
 
@@ -34,4 +35,23 @@ public sealed class ApiDriver(Uri apiUrl)
         await _http.SendJsonAsync(HttpMethod.Post, "/api/tenant/credentials/rotate", await AdminTokenAsync(admin), new { gracePeriodSeconds = 0 });
 
     private Task<string> AdminTokenAsync(TenantAdmin admin) => _http.TokenAsync(admin.ClientId, admin.ClientSecret);
+}
+
+/// <summary>Sends a request again after a 429 whose <c>Retry-After</c> is a few seconds at most.</summary>
+internal sealed class RetryAfterHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await base.SendAsync(request, ct);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt == 10
+                || response.Headers.RetryAfter?.Delta is not { } wait || wait > TimeSpan.FromSeconds(5))
+            {
+                return response;
+            }
+            response.Dispose();
+            await Task.Delay(wait, ct);
+        }
+    }
 }

@@ -33,6 +33,8 @@ public sealed class PortalFixture : IAsyncLifetime
         // The demo tenant, with its weeks of analytics, for the pages that show data the tests cannot make quickly.
         _api.Settings[global::AgentIdP.Api.Platform.FeatureFlags.DemoSeedKey] = "true";
         _api.Settings["Demo:AdminSecret"] = DemoAdmin.ClientSecret;
+        // As the AppHost runs it: tier limits enforced, so the portal meets real 429s.
+        _api.Settings["TIER_ENFORCEMENT"] = "true";
         _api.UseKestrel(0);
         _api.StartServer();
         ApiUrl = ServerAddress.Of(_api.Services);

@@ -29,7 +29,11 @@ public sealed class IndexModel(ApiClient api) : PortalPageModel
     private async Task LoadAsync(CancellationToken ct)
     {
         var status = await api.GetBillingAsync(ct);
-        if (status.Succeeded) Status = status.Value;
+        if (status.Succeeded)
+        {
+            Status = status.Value;
+            if (Status.CallsToday >= Status.DailyQuota) OverQuota.Mark(HttpContext);
+        }
         else Problem ??= status.Problem;
     }
 }

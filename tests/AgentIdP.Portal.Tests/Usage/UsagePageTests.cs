@@ -60,4 +60,28 @@ public sealed class UsagePageTests(PortalFixture fixture)
         await Expect(browser.Page.Locator("#upgrade-state")).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = 60_000 });
         await Expect(browser.Page.Locator("#upgrade-state")).ToContainTextAsync("You're on pro");
     }
+
+    [Fact]
+    public async Task Over_its_daily_quota_an_admin_signs_in_sees_the_over_quota_banner_and_starts_an_upgrade()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await Servers.SharedAsync()).RedisConnectionString))
+        {
+            var key = global::AgentIdP.Api.Tiers.DailyQuota.Key(global::AgentIdP.Api.Tiers.Tier.Free, admin.TenantId, DateOnly.FromDateTime(DateTime.UtcNow));
+            await redis.GetDatabase().StringSetAsync(key, global::AgentIdP.Api.Tiers.TierConfig.Free.DailyQuota, TimeSpan.FromDays(2));
+        }
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.Page.RouteAsync("https://checkout.stripe.test/**", route => route.FulfillAsync(new() { Body = "<h1>Stripe Checkout (test)</h1>", ContentType = "text/html" }));
+
+        await browser.SignInAsync(admin); // lands on the agents page, whose list the API now refuses
+
+        var banner = browser.Page.Locator("#over-quota");
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(banner).ToContainTextAsync("used today's API quota");
+        await banner.GetByRole(AriaRole.Link, new() { Name = "Upgrade" }).ClickAsync();
+        await Expect(browser.Page.Locator("#quota")).ToContainTextAsync("of 10,000 calls used today");
+        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Upgrade to pro" }).ClickAsync();
+        await Expect(browser.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^https://checkout\\.stripe\\.test/"));
+        Assert.Equal(admin.TenantId.ToString(), fixture.Stripe.Requests.Last(r => r.Path == "/v1/checkout/sessions").Form["client_reference_id"]);
+    }
 }
