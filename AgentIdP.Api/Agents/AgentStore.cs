@@ -87,17 +87,6 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         return row is null ? null : ToAgent(row);
     }
 
-    /// <summary>The agent's registered public keys (a JWK Set), for its DID document.</summary>
-    public async Task<(Agent Agent, JsonObject? Jwks)?> GetWithKeysAsync(Guid tenantId, Guid id, CancellationToken ct)
-    {
-        if (await GetAsync(tenantId, id, ct) is not { } agent) return null;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var jwks = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT jwks::text FROM clients WHERE tenant_id = @tenantId AND client_id = @clientId",
-            new { tenantId, clientId = agent.ClientId }, cancellationToken: ct));
-        return (agent, jwks is null ? null : JsonNode.Parse(jwks)!.AsObject());
-    }
-
     public async Task<Agent?> UpdateAsync(Guid tenantId, string actor, Guid id, UpdateAgentRequest request, CancellationToken ct)
     {
         return await ChangeAsync(tenantId, actor, id, AuditActions.AgentUpdated, async (connection, tx, clientId) =>
