@@ -23,7 +23,8 @@ public sealed record Agent(
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record CreateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks)
 {
-    // Every other body field is the profile's: it lands here, and IAgentProfileValidator says whether it is a field at all.
+    // Every other body field is the profile's: it lands here (hence Skip above, not the API's Disallow), and
+    // IAgentProfileValidator refuses any that is not a profile field, so a misspelt field is still a 400.
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Profile { get; init; }
 }

@@ -21,11 +21,12 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
     public static string NewClientId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     /// <summary>
-    /// Registers the agent with <paramref name="profile"/> (as <see cref="IAgentProfileValidator.ForNewAgent"/> made it), unless the tenant's tier allows no more agents: then the limit comes back instead (when
+    /// Registers the agent with <paramref name="profile"/> (as <see cref="IAgentProfileValidator.ForNewAgent"/> made it),
+    /// unless the tenant's tier allows no more agents: then the limit comes back instead (when
     /// <paramref name="enforceAgentLimit"/> is off, shadow mode, the agent is created and the limit still comes back).
     /// </summary>
-    public async Task<(CreatedAgent? Created, TierLimits? LimitReached)> CreateAsync(
-        Guid tenantId, string actor, CreateAgentRequest request, IReadOnlyDictionary<string, JsonElement> profile, bool enforceAgentLimit, CancellationToken ct)
+    public async Task<(CreatedAgent? Created, TierLimits? LimitReached)> CreateAsync(Guid tenantId, string actor, CreateAgentRequest request,
+        IReadOnlyDictionary<string, JsonElement> profile, bool enforceAgentLimit, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
         var clientId = NewClientId("agt_");
@@ -73,8 +74,12 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         return row is null ? null : ToAgent(row);
     }
 
-    /// <summary>Applies the request; each field of <paramref name="profileChanges"/> (from <see cref="IAgentProfileValidator.Changes"/>) replaces the stored one.</summary>
-    public async Task<Agent?> UpdateAsync(Guid tenantId, string actor, Guid id, UpdateAgentRequest request, IReadOnlyDictionary<string, JsonElement> profileChanges, CancellationToken ct)
+    /// <summary>
+    /// Applies the request; each field of <paramref name="profileChanges"/> (as <see cref="IAgentProfileValidator.Changes"/>
+    /// made them) replaces the stored field of that name, the others stay.
+    /// </summary>
+    public async Task<Agent?> UpdateAsync(Guid tenantId, string actor, Guid id, UpdateAgentRequest request,
+        IReadOnlyDictionary<string, JsonElement> profileChanges, CancellationToken ct)
     {
         return await ChangeAsync(tenantId, actor, id, AuditActions.AgentUpdated, async (connection, tx, clientId) =>
         {
