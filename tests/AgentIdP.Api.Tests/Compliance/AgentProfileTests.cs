@@ -143,6 +143,17 @@ public sealed class AgentProfileTests(ApiFixture api) : IClassFixture<ApiFixture
             JsonNode.Parse("""{"name":"X","oasfSkills":[{"id":"five hundred"}]}""")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_profile_value_of_the_wrong_type_is_named_by_its_path()
+    {
+        var admin = await Http.AdminTokenAsync(await Http.CreateTenantAsync());
+
+        using var response = await Http.SendAsync(TestApi.Authorized(HttpMethod.Post, "/api/agents", admin,
+            JsonNode.Parse("""{"name":"X","oasfSkills":[{"id":"five hundred"}]}""")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["oasfSkills[0].id"]);
     }
 }
