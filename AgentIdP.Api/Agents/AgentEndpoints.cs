@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
-using AgentIdP.Api.Dids;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
@@ -20,7 +19,6 @@ public static class AgentEndpoints
     public static WebApplicationBuilder AddAgents(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AgentStore>();
-        builder.Services.AddSingleton<DidWeb>();
         return builder;
     }
 
@@ -41,15 +39,18 @@ public static class AgentEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<CreatedAgent>, ProblemHttpResult>> Create(
-        CreateAgentRequest request, ClaimsPrincipal user, AgentStore store, IOptions<FeatureFlags> flags, TierMetrics metrics, CancellationToken ct)
+    private static async Task<Results<Created<CreatedAgent>, ProblemHttpResult, ValidationProblem>> Create(
+        CreateAgentRequest request, ClaimsPrincipal user, AgentStore store, IAgentProfileValidator profiles, IOptions<FeatureFlags> flags,
+        TierMetrics metrics, CancellationToken ct)
     {
         if ((AgentValidation.Name(request.Name) ?? AgentValidation.Description(request.Description)
-             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks) ?? AgentProfileValidation.Check(request)) is { } error)
+             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks)) is { } error)
         {
             return Problems.BadRequest(error);
         }
-        var (created, limit) = await store.CreateAsync(user.TenantId(), user.Actor(), request, flags.Value.TierEnforcement, ct);
+        var profile = profiles.ForNewAgent(request.Profile);
+        if (!profile.IsValid) return Problems.Invalid(profile.Errors);
+        var (created, limit) = await store.CreateAsync(user.TenantId(), user.Actor(), request, profile.Profile, flags.Value.TierEnforcement, ct);
         if (limit is not null) metrics.Decision(limit.Tier, MaxAgentsLimit, created is null ? "rejected" : "would_reject");
         if (created is null)
         {
@@ -72,16 +73,19 @@ public static class AgentEndpoints
     private static async Task<Results<Ok<Agent>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
         await store.GetAsync(user.TenantId(), id, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
 
-    private static async Task<Results<Ok<Agent>, ProblemHttpResult>> Update(
-        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, AgentStore store, CancellationToken ct)
+    private static async Task<Results<Ok<Agent>, ProblemHttpResult, ValidationProblem>> Update(
+        Guid id, UpdateAgentRequest request, ClaimsPrincipal user, AgentStore store, IAgentProfileValidator profiles, CancellationToken ct)
     {
         if (request.IsEmpty) return Problems.BadRequest("Nothing to change: send at least one field to update.");
         if (((request.Name is null ? null : AgentValidation.Name(request.Name)) ?? AgentValidation.Description(request.Description)
-             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks) ?? AgentProfileValidation.Check(request)) is { } error)
+             ?? AgentValidation.ScopeList(request.Scopes) ?? AgentValidation.Jwks(request.Jwks)) is { } error)
         {
             return Problems.BadRequest(error);
         }
-        return await store.UpdateAsync(user.TenantId(), user.Actor(), id, request, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
+        var changes = profiles.Changes(request.Profile);
+        if (!changes.IsValid) return Problems.Invalid(changes.Errors);
+        return await store.UpdateAsync(user.TenantId(), user.Actor(), id, request, changes.Profile, ct) is { } agent
+            ? TypedResults.Ok(agent) : Problems.NotFound("agent");
     }
 
     private static async Task<Results<Ok<Agent>, ProblemHttpResult>> SetStatus(

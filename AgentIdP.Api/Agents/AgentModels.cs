@@ -1,7 +1,7 @@
 using AgentIdP.Api.Auth;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AgentIdP.Api.Compliance;
+using System.Text.Json.Serialization;
 using AgentIdP.Api.OAuth;
 
 namespace AgentIdP.Api.Agents;
@@ -9,26 +9,36 @@ namespace AgentIdP.Api.Agents;
 /// <summary>An agent as the API shows it: identity, credentials summary and the profile its A2A card and OASF record are built from.</summary>
 public sealed record Agent(
     Guid Id, Guid TenantId, string ClientId, string Name, string Description, string Status, string[] Scopes,
-    string Did, string DidDocumentUrl, int PublicKeyCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    string? Version, AgentProvider? Provider, AgentInterface[] Interfaces, AgentSkill[] Skills,
-    OasfClass[] OasfSkills, OasfClass[] OasfDomains, string[] DefaultInputModes, string[] DefaultOutputModes,
-    AgentCapabilities Capabilities, string? DocumentationUrl);
+    string Did, string DidDocumentUrl, int PublicKeyCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The profile as stored (<see cref="IAgentProfileValidator"/> made it), shown flat beside the fields above, as
+    /// requests send it. Identity never looks inside; read it, never change it.
+    /// </summary>
+    // Not a JsonObject: .NET 10 writes a JsonObject extension data member as a nested object without a name (broken JSON).
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement> Profile { get; init; } = new();
+}
 
 /// <summary>Registers an agent; every profile field is optional (an agent without interfaces has no A2A card yet).</summary>
-public sealed record CreateAgentRequest(
-    string? Name, string? Description, string[]? Scopes, JsonObject? Jwks,
-    string? Version = null, AgentProvider? Provider = null, AgentInterface[]? Interfaces = null, AgentSkill[]? Skills = null,
-    OasfClassInput[]? OasfSkills = null, OasfClassInput[]? OasfDomains = null, string[]? DefaultInputModes = null,
-    string[]? DefaultOutputModes = null, AgentCapabilities? Capabilities = null, string? DocumentationUrl = null) : IAgentProfileInput;
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+public sealed record CreateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks)
+{
+    // Every other body field is the profile's: it lands here (hence Skip above, not the API's Disallow), and
+    // IAgentProfileValidator refuses any that is not a profile field, so a misspelt field is still a 400.
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Profile { get; init; }
+}
 
 /// <summary>Changes an agent: each field that is present replaces the stored value; absent fields stay as they are.</summary>
-public sealed record UpdateAgentRequest(
-    string? Name, string? Description, string[]? Scopes, JsonObject? Jwks,
-    string? Version = null, AgentProvider? Provider = null, AgentInterface[]? Interfaces = null, AgentSkill[]? Skills = null,
-    OasfClassInput[]? OasfSkills = null, OasfClassInput[]? OasfDomains = null, string[]? DefaultInputModes = null,
-    string[]? DefaultOutputModes = null, AgentCapabilities? Capabilities = null, string? DocumentationUrl = null) : IAgentProfileInput
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+public sealed record UpdateAgentRequest(string? Name, string? Description, string[]? Scopes, JsonObject? Jwks)
 {
-    public bool IsEmpty => Name is null && Description is null && Scopes is null && Jwks is null && !this.HasProfileFields();
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Profile { get; init; }
+
+    public bool IsEmpty => Name is null && Description is null && Scopes is null && Jwks is null
+        && (Profile is null || Profile.Values.All(v => v.ValueKind is JsonValueKind.Null));
 }
 
 public sealed record CreatedAgent(Agent Agent, string ClientSecret);

@@ -1,9 +1,7 @@
 using AgentIdP.Api.Auth;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AgentIdP.Api.Audit;
-using AgentIdP.Api.Compliance;
 using AgentIdP.Api.Dids;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
@@ -18,25 +16,18 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
 {
     private const string Select = """
         SELECT a.id, a.tenant_id, a.client_id, a.name, a.description, a.status, c.scopes,
-               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS key_count, a.created_at, a.updated_at,
-               a.version, a.provider::text AS provider, a.interfaces::text AS interfaces, a.skills::text AS skills,
-               a.oasf_skills::text AS oasf_skills, a.oasf_domains::text AS oasf_domains, a.default_input_modes,
-               a.default_output_modes, a.capabilities::text AS capabilities, a.documentation_url
+               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS key_count, a.created_at, a.updated_at, a.profile::text AS profile
         FROM agents a JOIN clients c ON c.client_id = a.client_id
         """;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static string NewClientId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     /// <summary>
-    /// Registers the agent, unless the tenant's tier allows no more agents: then the limit comes back instead (when
+    /// Registers the agent with <paramref name="profile"/> (as <see cref="IAgentProfileValidator.ForNewAgent"/> made it),
+    /// unless the tenant's tier allows no more agents: then the limit comes back instead (when
     /// <paramref name="enforceAgentLimit"/> is off, shadow mode, the agent is created and the limit still comes back).
     /// </summary>
-    public async Task<(CreatedAgent? Created, TierLimits? LimitReached)> CreateAsync(
-        Guid tenantId, string actor, CreateAgentRequest request, bool enforceAgentLimit, CancellationToken ct)
+    public async Task<(CreatedAgent? Created, TierLimits? LimitReached)> CreateAsync(Guid tenantId, string actor, CreateAgentRequest request,
+        IReadOnlyDictionary<string, JsonElement> profile, bool enforceAgentLimit, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
         var clientId = NewClientId("agt_");
@@ -55,14 +46,10 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO clients (client_id, tenant_id, kind, scopes, jwks) VALUES (@clientId, @tenantId, 'agent', @scopes, @jwks::jsonb);
             INSERT INTO client_secrets (client_id, secret_hash) VALUES (@clientId, @hash);
-            INSERT INTO agents (id, tenant_id, client_id, name, description, version, provider, interfaces, skills, oasf_skills,
-                                oasf_domains, default_input_modes, default_output_modes, capabilities, documentation_url)
-            VALUES (@id, @tenantId, @clientId, @name, @description, @version, @provider::jsonb, COALESCE(@interfaces::jsonb, '[]'),
-                    COALESCE(@skills::jsonb, '[]'), COALESCE(@oasfSkills::jsonb, '[]'), COALESCE(@oasfDomains::jsonb, '[]'),
-                    COALESCE(@inputModes, ARRAY['text/plain']), COALESCE(@outputModes, ARRAY['text/plain']),
-                    COALESCE(@capabilities::jsonb, '{}'), @documentationUrl);
-            """, ProfileParameters(request, new { id, tenantId, clientId, scopes, jwks = request.Jwks?.ToJsonString(), hash = secrets.Hash(secret),
-                name = request.Name!.Trim(), description = request.Description ?? "" }), tx, cancellationToken: ct));
+            INSERT INTO agents (id, tenant_id, client_id, name, description, profile)
+            VALUES (@id, @tenantId, @clientId, @name, @description, @profile::jsonb);
+            """, new { id, tenantId, clientId, scopes, jwks = request.Jwks?.ToJsonString(), hash = secrets.Hash(secret),
+                name = request.Name!.Trim(), description = request.Description ?? "", profile = JsonSerializer.Serialize(profile) }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(connection, tx, tenantId, actor, AuditActions.AgentCreated, id.ToString(),
             new { clientId, name = request.Name!.Trim(), scopes }, ct);
         await tx.CommitAsync(ct);
@@ -88,38 +75,27 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         return row is null ? null : ToAgent(row);
     }
 
-    /// <summary>The agent's registered public keys (a JWK Set), for its DID document.</summary>
-    public async Task<(Agent Agent, JsonObject? Jwks)?> GetWithKeysAsync(Guid tenantId, Guid id, CancellationToken ct)
-    {
-        if (await GetAsync(tenantId, id, ct) is not { } agent) return null;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var jwks = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT jwks::text FROM clients WHERE tenant_id = @tenantId AND client_id = @clientId",
-            new { tenantId, clientId = agent.ClientId }, cancellationToken: ct));
-        return (agent, jwks is null ? null : JsonNode.Parse(jwks)!.AsObject());
-    }
-
-    public async Task<Agent?> UpdateAsync(Guid tenantId, string actor, Guid id, UpdateAgentRequest request, CancellationToken ct)
+    /// <summary>
+    /// Applies the request; each field of <paramref name="profileChanges"/> (as <see cref="IAgentProfileValidator.Changes"/>
+    /// made them) replaces the stored field of that name, the others stay.
+    /// </summary>
+    public async Task<Agent?> UpdateAsync(Guid tenantId, string actor, Guid id, UpdateAgentRequest request,
+        IReadOnlyDictionary<string, JsonElement> profileChanges, CancellationToken ct)
     {
         return await ChangeAsync(tenantId, actor, id, AuditActions.AgentUpdated, async (connection, tx, clientId) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE agents SET name = COALESCE(@name, name), description = COALESCE(@description, description),
-                    version = COALESCE(@version, version), provider = COALESCE(@provider::jsonb, provider),
-                    interfaces = COALESCE(@interfaces::jsonb, interfaces), skills = COALESCE(@skills::jsonb, skills),
-                    oasf_skills = COALESCE(@oasfSkills::jsonb, oasf_skills), oasf_domains = COALESCE(@oasfDomains::jsonb, oasf_domains),
-                    default_input_modes = COALESCE(@inputModes, default_input_modes),
-                    default_output_modes = COALESCE(@outputModes, default_output_modes),
-                    capabilities = COALESCE(@capabilities::jsonb, capabilities),
-                    documentation_url = COALESCE(@documentationUrl, documentation_url), updated_at = now()
+                    profile = profile || @profileChanges::jsonb, updated_at = now()
                 WHERE tenant_id = @tenantId AND id = @id;
                 UPDATE clients SET scopes = COALESCE(@scopes, scopes), jwks = COALESCE(@jwks::jsonb, jwks)
                 WHERE tenant_id = @tenantId AND client_id = @clientId;
-                """, ProfileParameters(request, new { tenantId, id, clientId, name = request.Name?.Trim(), request.Description,
-                    scopes = request.Scopes is { Length: > 0 } s ? s.Distinct().ToArray() : null, jwks = request.Jwks?.ToJsonString() }),
+                """, new { tenantId, id, clientId, name = request.Name?.Trim(), request.Description,
+                    scopes = request.Scopes is { Length: > 0 } s ? s.Distinct().ToArray() : null, jwks = request.Jwks?.ToJsonString(),
+                    profileChanges = JsonSerializer.Serialize(profileChanges) },
                 tx, cancellationToken: ct));
             return new { request.Name, request.Description, request.Scopes, keysChanged = request.Jwks is not null,
-                profileChanged = request.ProfileFieldsPresent() };
+                profileChanged = profileChanges.Keys.ToArray() };
         }, ct);
     }
 
@@ -199,30 +175,12 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         return [.. rows.Select(ToAgent)];
     }
 
-    /// <summary>The profile columns as SQL parameters (JSON text for jsonb), added to <paramref name="others"/>; null means "not given".</summary>
-    private static DynamicParameters ProfileParameters(IAgentProfileInput p, object others)
-    {
-        var parameters = new DynamicParameters(others);
-        parameters.AddDynamicParams(new
-        {
-            version = p.Version, provider = ToJson(p.Provider), interfaces = ToJson(p.Interfaces), skills = ToJson(p.Skills),
-            oasfSkills = ToJson(p.ResolvedOasfSkills()), oasfDomains = ToJson(p.ResolvedOasfDomains()),
-            inputModes = p.DefaultInputModes, outputModes = p.DefaultOutputModes, capabilities = ToJson(p.Capabilities),
-            documentationUrl = p.DocumentationUrl,
-        });
-        return parameters;
-    }
-
-    private static string? ToJson<T>(T? value) => value is null ? null : JsonSerializer.Serialize(value, Json);
-
-    private static T FromJson<T>(string? json, T fallback) => json is null ? fallback : JsonSerializer.Deserialize<T>(json, Json) ?? fallback;
-
     private Agent ToAgent(Row r) => new(r.Id, r.TenantId, r.ClientId, r.Name, r.Description, r.Status, r.Scopes,
         dids.Did(r.TenantId, r.Id), dids.DocumentUrl(r.TenantId, r.Id), r.KeyCount,
-        new DateTimeOffset(r.CreatedAt, TimeSpan.Zero), new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero),
-        r.Version, FromJson<AgentProvider?>(r.Provider, null), FromJson<AgentInterface[]>(r.Interfaces, []),
-        FromJson<AgentSkill[]>(r.Skills, []), FromJson<OasfClass[]>(r.OasfSkills, []), FromJson<OasfClass[]>(r.OasfDomains, []),
-        r.DefaultInputModes, r.DefaultOutputModes, FromJson(r.Capabilities, new AgentCapabilities()), r.DocumentationUrl);
+        new DateTimeOffset(r.CreatedAt, TimeSpan.Zero), new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))
+    {
+        Profile = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.Profile)!,
+    };
 
     // Properties, not a positional record: Npgsql reports text[] as System.Array, which Dapper's constructor matching refuses.
     private sealed class Row
@@ -237,15 +195,6 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         public int KeyCount { get; init; }
         public DateTime CreatedAt { get; init; }
         public DateTime UpdatedAt { get; init; }
-        public string? Version { get; init; }
-        public string? Provider { get; init; }
-        public string? Interfaces { get; init; }
-        public string? Skills { get; init; }
-        public string? OasfSkills { get; init; }
-        public string? OasfDomains { get; init; }
-        public string[] DefaultInputModes { get; init; } = [];
-        public string[] DefaultOutputModes { get; init; } = [];
-        public string? Capabilities { get; init; }
-        public string? DocumentationUrl { get; init; }
+        public string Profile { get; init; } = "{}";
     }
 }

@@ -35,43 +35,43 @@ public sealed class AgentCards(CardSigner signer, IOptions<IdentityOptions> opti
     public string MetadataUrl => _issuer + OAuthEndpoints.AuthorizationServerMetadataPath;
 
     /// <summary>The signed, schema-valid card, or why there is none.</summary>
-    public async Task<DocumentResult> BuildAsync(Agent agent, CancellationToken ct)
+    public async Task<DocumentResult> BuildAsync(Agent agent, AgentProfile profile, CancellationToken ct)
     {
-        if (Missing(agent) is { Count: > 0 } missing) return DocumentResult.Failed(missing);
-        var card = Unsigned(agent);
+        if (Missing(agent, profile) is { Count: > 0 } missing) return DocumentResult.Failed(missing);
+        var card = Unsigned(agent, profile);
         card["signatures"] = new JsonArray(await signer.SignAsync(agent.Id, card, ct));
         var errors = PinnedSchemas.ValidateCard(card);
         return errors.Count > 0 ? DocumentResult.Failed([.. errors.Select(e => "A2A 1.0 schema: " + e)]) : new DocumentResult(Served.Of(card), []);
     }
 
     /// <summary>What the agent's profile still lacks for a card with every required field.</summary>
-    public static List<string> Missing(Agent agent)
+    public static List<string> Missing(Agent agent, AgentProfile profile)
     {
         var missing = new List<string>();
-        if (agent.Interfaces.Length == 0) missing.Add("supportedInterfaces: the agent declares no A2A interface (set interfaces)");
+        if (profile.Interfaces.Length == 0) missing.Add("supportedInterfaces: the agent declares no A2A interface (set interfaces)");
         if (string.IsNullOrWhiteSpace(agent.Description)) missing.Add("description: empty (set description)");
-        if (string.IsNullOrWhiteSpace(agent.Version)) missing.Add("version: not set (set version)");
+        if (string.IsNullOrWhiteSpace(profile.Version)) missing.Add("version: not set (set version)");
         return missing;
     }
 
-    private JsonObject Unsigned(Agent agent)
+    private JsonObject Unsigned(Agent agent, AgentProfile profile)
     {
         var card = new JsonObject
         {
             ["name"] = agent.Name,
             ["description"] = agent.Description,
-            ["version"] = agent.Version,
-            ["supportedInterfaces"] = new JsonArray([.. agent.Interfaces.Select(i => (JsonNode)new JsonObject
+            ["version"] = profile.Version,
+            ["supportedInterfaces"] = new JsonArray([.. profile.Interfaces.Select(i => (JsonNode)new JsonObject
             {
                 ["url"] = i.Url, ["protocolBinding"] = i.ProtocolBinding, ["protocolVersion"] = A2AVersion,
             })]),
         };
-        if (agent.Provider is { } provider) card["provider"] = new JsonObject { ["organization"] = provider.Organization, ["url"] = provider.Url };
-        if (agent.DocumentationUrl is { } docs) card["documentationUrl"] = docs;
+        if (profile.Provider is { } provider) card["provider"] = new JsonObject { ["organization"] = provider.Organization, ["url"] = provider.Url };
+        if (profile.DocumentationUrl is { } docs) card["documentationUrl"] = docs;
         card["capabilities"] = new JsonObject
         {
-            ["streaming"] = agent.Capabilities.Streaming ?? false,
-            ["pushNotifications"] = agent.Capabilities.PushNotifications ?? false,
+            ["streaming"] = profile.Capabilities.Streaming ?? false,
+            ["pushNotifications"] = profile.Capabilities.PushNotifications ?? false,
         };
         card["securitySchemes"] = new JsonObject
         {
@@ -96,9 +96,9 @@ public sealed class AgentCards(CardSigner signer, IOptions<IdentityOptions> opti
         {
             ["schemes"] = new JsonObject { [SecuritySchemeName] = new JsonObject { ["list"] = new JsonArray([.. InvokeScopes.Keys.Select(k => (JsonNode)k)]) } },
         });
-        card["defaultInputModes"] = Strings(agent.DefaultInputModes);
-        card["defaultOutputModes"] = Strings(agent.DefaultOutputModes);
-        card["skills"] = new JsonArray([.. agent.Skills.Select(Skill)]);
+        card["defaultInputModes"] = Strings(profile.DefaultInputModes);
+        card["defaultOutputModes"] = Strings(profile.DefaultOutputModes);
+        card["skills"] = new JsonArray([.. profile.Skills.Select(Skill)]);
         return card;
     }
 

@@ -25,8 +25,9 @@ public sealed class AgentDocuments(AgentCards cards, ComplianceRoutes routes, Si
         var key = InputsHash(agent, tenantName);
         if (_built.TryGetValue(key, out AgentDocumentSet? built)) return built!;
 
-        var card = await cards.BuildAsync(agent, ct);
-        var record = OasfRecords.Build(agent, card.Document?.Json, tenantName, routes.CardUrl(agent.TenantId, agent.Id));
+        var profile = AgentProfile.Of(agent);
+        var card = await cards.BuildAsync(agent, profile, ct);
+        var record = OasfRecords.Build(agent, profile, card.Document?.Json, tenantName, routes.CardUrl(agent.TenantId, agent.Id));
         built = new AgentDocumentSet(card, record);
         _built.Set(key, built, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = KeepFor });
         return built;

@@ -22,6 +22,8 @@ public static class ComplianceEndpoints
 
     public static WebApplicationBuilder AddCompliance(this WebApplicationBuilder builder)
     {
+        // Agents store the profile this feature owns and ask it to check what they are sent.
+        builder.Services.AddSingleton<IAgentProfileValidator, AgentProfileValidator>();
         builder.Services.AddSingleton<ComplianceRoutes>();
         builder.Services.AddSingleton<CardSigner>();
         builder.Services.AddSingleton<AgentCards>();

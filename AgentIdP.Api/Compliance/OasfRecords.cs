@@ -16,25 +16,25 @@ public static class OasfRecords
     /// <param name="card">The agent's served card, or null when it has none (the record then has no a2a module).</param>
     /// <param name="authorFallback">Who the record names as author when the agent has no provider: the tenant.</param>
     /// <param name="cardUrl">Where the card is published, as the record's locator.</param>
-    public static DocumentResult Build(Agent agent, JsonObject? card, string authorFallback, string cardUrl)
+    public static DocumentResult Build(Agent agent, AgentProfile profile, JsonObject? card, string authorFallback, string cardUrl)
     {
         var problems = new List<string>();
-        if (agent.OasfSkills.Length == 0) problems.Add("skills: the agent has no OASF skill (set oasfSkills from the OASF 1.0.0 taxonomy)");
+        if (profile.OasfSkills.Length == 0) problems.Add("skills: the agent has no OASF skill (set oasfSkills from the OASF 1.0.0 taxonomy)");
         if (string.IsNullOrWhiteSpace(agent.Description)) problems.Add("description: empty (set description)");
-        if (string.IsNullOrWhiteSpace(agent.Version)) problems.Add("version: not set (set version)");
+        if (string.IsNullOrWhiteSpace(profile.Version)) problems.Add("version: not set (set version)");
         if (problems.Count > 0) return DocumentResult.Failed(problems);
 
         var record = new JsonObject
         {
             ["name"] = agent.Name,
-            ["version"] = agent.Version,
+            ["version"] = profile.Version,
             ["schema_version"] = OasfTaxonomy.SchemaVersion,
             ["description"] = agent.Description,
-            ["authors"] = new JsonArray(agent.Provider?.Organization ?? authorFallback),
+            ["authors"] = new JsonArray(profile.Provider?.Organization ?? authorFallback),
             ["created_at"] = agent.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["skills"] = Classes(agent.OasfSkills),
+            ["skills"] = Classes(profile.OasfSkills),
         };
-        if (agent.OasfDomains.Length > 0) record["domains"] = Classes(agent.OasfDomains);
+        if (profile.OasfDomains.Length > 0) record["domains"] = Classes(profile.OasfDomains);
         if (card is not null)
         {
             record["modules"] = new JsonArray(new JsonObject
@@ -67,6 +67,6 @@ public static class OasfRecords
         }
     }
 
-    private static JsonArray Classes(IEnumerable<OasfClass> classes) =>
+    private static JsonArray Classes(IEnumerable<OasfClassRef> classes) =>
         new([.. classes.Select(c => (JsonNode)new JsonObject { ["id"] = c.Id, ["name"] = c.Name })]);
 }

@@ -2,6 +2,7 @@ using AgentIdP.Api.Platform;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Agents;
+using AgentIdP.Api.Compliance;
 using AgentIdP.Api.OAuth;
 
 namespace AgentIdP.Api.Demo;
@@ -47,9 +48,17 @@ public static class DemoAgents
 
     private static CreateAgentRequest Agent(string name, string description, string[] scopes, string version, AgentInterface[] interfaces,
         AgentSkill[] skills, int[] oasfSkills, int[] oasfDomains, string[] inputs, string[] outputs, bool streaming = false) =>
-        new(name, description, scopes, PublicKeySet(), version, Provider, interfaces, skills,
-            [.. oasfSkills.Select(id => new OasfClassInput(id, null))], [.. oasfDomains.Select(id => new OasfClassInput(id, null))],
-            inputs, outputs, new AgentCapabilities(streaming, false), "https://demo.sentryagent.ai/docs/agents");
+        new(name, description, scopes, PublicKeySet())
+        {
+            Profile = new AgentProfile
+            {
+                Version = version, Provider = Provider, Interfaces = interfaces, Skills = skills,
+                OasfSkills = [.. oasfSkills.Select(id => new OasfClassRef(id, null))],
+                OasfDomains = [.. oasfDomains.Select(id => new OasfClassRef(id, null))],
+                DefaultInputModes = inputs, DefaultOutputModes = outputs, Capabilities = new AgentCapabilities(streaming, false),
+                DocumentationUrl = "https://demo.sentryagent.ai/docs/agents",
+            }.ToFields(),
+        };
 
     /// <summary>A JWK Set with one fresh P-256 public key; the demo has no use for the private half.</summary>
     public static JsonObject PublicKeySet()
@@ -67,7 +76,5 @@ public static class DemoAgents
     }
 
     /// <summary>The profile half of a demo agent, to complete demo agents seeded before profiles existed.</summary>
-    public static UpdateAgentRequest ProfileOf(CreateAgentRequest a) =>
-        new(null, null, null, a.Jwks, a.Version, a.Provider, a.Interfaces, a.Skills, a.OasfSkills, a.OasfDomains,
-            a.DefaultInputModes, a.DefaultOutputModes, a.Capabilities, a.DocumentationUrl);
+    public static UpdateAgentRequest ProfileOf(CreateAgentRequest a) => new(null, null, null, a.Jwks) { Profile = a.Profile };
 }

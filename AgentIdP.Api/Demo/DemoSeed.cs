@@ -1,4 +1,5 @@
 using AgentIdP.Api.Agents;
+using AgentIdP.Api.Compliance;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tenants;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace AgentIdP.Api.Demo;
 /// Idempotent: a second run changes nothing but the admin secret, which follows the configuration.
 /// </summary>
 public sealed partial class DemoSeed(
-    IOptions<FeatureFlags> flags, IConfiguration config, NpgsqlDataSource db, TenantStore tenants, AgentStore agents,
+    IOptions<FeatureFlags> flags, IConfiguration config, NpgsqlDataSource db, TenantStore tenants, AgentStore agents, IAgentProfileValidator profiles,
     OAuth.ClientSecrets secrets, OAuth.ClientStore clients, TimeProvider clock, ILogger<DemoSeed> logger) : IHostedService
 {
     public static readonly Guid TenantId = new("de000000-0000-4000-8000-000000000001");
@@ -34,7 +35,10 @@ public sealed partial class DemoSeed(
             try
             {
                 await tenants.CreateAsync("Demo Tenant", Tiers.Tier.Pro, Actor, TenantId, AdminClientId, secret, ct);
-                foreach (var agent in DemoAgents.All) await agents.CreateAsync(TenantId, Actor, agent, enforceAgentLimit: true, ct);
+                foreach (var agent in DemoAgents.All)
+                {
+                    await agents.CreateAsync(TenantId, Actor, agent, Checked(profiles.ForNewAgent(agent.Profile)), enforceAgentLimit: true, ct);
+                }
                 LogSeeded(logger, DemoAgents.All.Length);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -99,10 +103,17 @@ public sealed partial class DemoSeed(
     {
         foreach (var existing in await agents.ListAllAsync(TenantId, ct))
         {
-            if (existing.Interfaces.Length > 0 || DemoAgents.All.FirstOrDefault(a => a.Name == existing.Name) is not { } demo) continue;
-            await agents.UpdateAsync(TenantId, Actor, existing.Id, DemoAgents.ProfileOf(demo), ct);
+            if (AgentProfile.Of(existing).Interfaces.Length > 0 || DemoAgents.All.FirstOrDefault(a => a.Name == existing.Name) is not { } demo) continue;
+            var update = DemoAgents.ProfileOf(demo);
+            await agents.UpdateAsync(TenantId, Actor, existing.Id, update, Checked(profiles.Changes(update.Profile)), ct);
         }
     }
+
+    /// <summary>The demo's profiles are code: one that does not pass is a bug to stop on, not a request to refuse.</summary>
+    private static IReadOnlyDictionary<string, System.Text.Json.JsonElement> Checked(ProfileCheck check) => check.IsValid
+        ? check.Profile
+        : throw new InvalidOperationException("A demo agent's profile is not valid: " + string.Join(" ", check.Errors.Values.SelectMany(m => m)));
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Rows} analytics rollups over {Days} days for the demo tenant")]
     private static partial void LogSeededAnalytics(ILogger logger, int rows, int days);
 

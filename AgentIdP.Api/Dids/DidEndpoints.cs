@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using AgentIdP.Api.Agents;
+using Dapper;
+using Npgsql;
 
 namespace AgentIdP.Api.Dids;
 
@@ -8,6 +9,12 @@ public static class DidEndpoints
 {
     public const string MediaType = "application/did+json";
 
+    public static WebApplicationBuilder AddDids(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DidWeb>();
+        return builder;
+    }
+
     public static WebApplication MapDids(this WebApplication app)
     {
         app.MapGet(DidWeb.DocumentRoute, Document).WithTags("DIDs").WithSummary("An agent's did:web document").AllowAnonymous();
@@ -15,16 +22,16 @@ public static class DidEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Document(
-        Guid tenantId, Guid agentId, AgentStore agents, HttpContext context, CancellationToken ct)
+        Guid tenantId, Guid agentId, NpgsqlDataSource db, DidWeb dids, HttpContext context, CancellationToken ct)
     {
-        if (await agents.GetWithKeysAsync(tenantId, agentId, ct) is not { } found)
+        if (await RegisteredKeysAsync(db, tenantId, agentId, ct) is not { } keys)
         {
             return TypedResults.Problem("No agent has this DID.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
-        var did = found.Agent.Did;
+        var did = dids.Did(tenantId, agentId);
         var methods = new JsonArray();
         var references = new List<string>();
-        foreach (var key in (found.Jwks?["keys"] as JsonArray ?? []).OfType<JsonObject>())
+        foreach (var key in (keys["keys"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var id = $"{did}#{key["kid"]!.GetValue<string>()}";
             references.Add(id);
@@ -43,5 +50,16 @@ public static class DidEndpoints
         };
         context.Response.Headers.CacheControl = "public, max-age=60";
         return TypedResults.Content(document.ToJsonString(), MediaType);
+    }
+
+    /// <summary>The agent's registered public keys (a JWK Set, empty when it has none); null when the tenant has no such agent.</summary>
+    private static async Task<JsonObject?> RegisteredKeysAsync(NpgsqlDataSource db, Guid tenantId, Guid agentId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var jwks = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("""
+            SELECT COALESCE(c.jwks, '{}'::jsonb)::text FROM agents a JOIN clients c ON c.client_id = a.client_id
+            WHERE a.tenant_id = @tenantId AND a.id = @agentId
+            """, new { tenantId, agentId }, cancellationToken: ct));
+        return jwks is null ? null : JsonNode.Parse(jwks)!.AsObject();
     }
 }

@@ -86,6 +86,55 @@ public sealed class AgentProfileTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
+    public async Task A_full_profile_round_trips_through_create_read_and_list_unchanged()
+    {
+        var admin = await Http.AdminTokenAsync(await Http.CreateTenantAsync());
+        var profile = JsonNode.Parse("""
+            {"version": "3.0.1", "provider": {"organization": "Acme Agents", "url": "https://acme.example"},
+             "interfaces": [{"url": "https://agents.acme.example/a2a", "protocolBinding": "JSONRPC"},
+                            {"url": "https://agents.acme.example/grpc", "protocolBinding": "GRPC"}],
+             "skills": [{"id": "extract", "name": "Extract fields", "description": "Reads an invoice.", "tags": ["invoices", "finance"],
+                         "examples": ["What is the total?"]}],
+             "oasfSkills": [{"id": 502, "name": "analytical_skills/coding_skills"}],
+             "oasfDomains": [{"id": 202, "name": "finance_and_business/finance"}],
+             "defaultInputModes": ["application/pdf"], "defaultOutputModes": ["application/json", "text/plain"],
+             "capabilities": {"streaming": true, "pushNotifications": false}, "documentationUrl": "https://docs.acme.example/agent"}
+            """)!.AsObject();
+        var body = profile.DeepClone().AsObject();
+        body["name"] = "Round Trip Agent";
+
+        var created = await Http.SendJsonAsync(HttpMethod.Post, "/api/agents", admin, body);
+        var id = created["agent"]!["id"]!.GetValue<string>();
+        var read = await Http.SendJsonAsync(HttpMethod.Get, $"/api/agents/{id}", admin);
+        var listed = (await Http.SendJsonAsync(HttpMethod.Get, "/api/agents", admin))["items"]!.AsArray().Single()!;
+
+        foreach (var agent in new[] { created["agent"]!, read, listed })
+        {
+            foreach (var (field, value) in profile) Assert.True(JsonNode.DeepEquals(value, agent[field]), $"{field}: {agent[field]?.ToJsonString()}");
+            Assert.Equal("Round Trip Agent", agent["name"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_profile_answers_a_validation_problem_with_each_error_under_its_field()
+    {
+        var admin = await Http.AdminTokenAsync(await Http.CreateTenantAsync());
+
+        using var response = await Http.SendAsync(TestApi.Authorized(HttpMethod.Post, "/api/agents", admin, JsonNode.Parse("""
+            {"name": "X", "version": "1.0 beta", "colour": "blue",
+             "interfaces": [{"url": "https://agents.example.com/a2a", "protocolBinding": "JSONRPC"}, {"url": "/a2a", "protocolBinding": "JSON RPC"}]}
+            """)));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["colour", "version", "interfaces[1].url", "interfaces[1].protocolBinding"],
+            problem["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Contains("interfaces[1].url must be an absolute https URL", problem["errors"]!["interfaces[1].url"]![0]!.GetValue<string>());
+        Assert.Contains("'colour' is not a field of an agent", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_profile_value_of_the_wrong_type_is_a_400_not_a_500()
     {
         var admin = await Http.AdminTokenAsync(await Http.CreateTenantAsync());
@@ -94,5 +143,17 @@ public sealed class AgentProfileTests(ApiFixture api) : IClassFixture<ApiFixture
             JsonNode.Parse("""{"name":"X","oasfSkills":[{"id":"five hundred"}]}""")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_profile_value_of_the_wrong_type_is_named_by_its_path()
+    {
+        var admin = await Http.AdminTokenAsync(await Http.CreateTenantAsync());
+
+        using var response = await Http.SendAsync(TestApi.Authorized(HttpMethod.Post, "/api/agents", admin,
+            JsonNode.Parse("""{"name":"X","oasfSkills":[{"id":"five hundred"}]}""")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["oasfSkills[0].id"]);
     }
 }

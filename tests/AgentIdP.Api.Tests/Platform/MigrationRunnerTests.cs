@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AgentIdP.Api.Data;
 using AgentIdP.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -55,6 +56,55 @@ public sealed class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task Migration_030_moves_each_agents_profile_columns_into_one_profile_object()
+    {
+        await using var db = await NewDatabaseAsync();
+        var scripts = MigrationScript.Embedded(typeof(MigrationRunner).Assembly);
+        await Runner(db, [.. scripts.Where(s => s.Version < 30)]).MigrateAsync(default);
+        // Two agents as 025 stored them: one with every profile column set, one with the columns' defaults.
+        await using (var insert = db.CreateCommand("""
+            INSERT INTO tenants (id, name) VALUES ('00000000-0000-4000-8000-000000000001', 'Old Tenant');
+            INSERT INTO clients (client_id, tenant_id, kind, scopes) VALUES
+                ('agt_full', '00000000-0000-4000-8000-000000000001', 'agent', ARRAY['a2a:invoke']),
+                ('agt_bare', '00000000-0000-4000-8000-000000000001', 'agent', ARRAY['a2a:invoke']);
+            INSERT INTO agents (id, tenant_id, client_id, name, version, provider, interfaces, skills, oasf_skills, oasf_domains,
+                                default_input_modes, default_output_modes, capabilities, documentation_url)
+            VALUES ('00000000-0000-4000-8000-0000000000f1', '00000000-0000-4000-8000-000000000001', 'agt_full', 'Full', '1.4.0',
+                    '{"organization": "Acme", "url": "https://acme.example"}',
+                    '[{"url": "https://agents.acme.example/a2a", "protocolBinding": "JSONRPC"}]',
+                    '[{"id": "extract", "name": "Extract", "description": "Reads invoices.", "tags": ["invoices"]}]',
+                    '[{"id": 502, "name": "analytical_skills/coding_skills"}]', '[{"id": 202, "name": "finance_and_business/finance"}]',
+                    ARRAY['application/pdf', 'text/plain'], ARRAY['application/json'], '{"streaming": true}', 'https://docs.acme.example');
+            INSERT INTO agents (id, tenant_id, client_id, name)
+            VALUES ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-000000000001', 'agt_bare', 'Bare');
+            """))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await Runner(db, scripts).MigrateAsync(default);
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            {"version": "1.4.0", "provider": {"organization": "Acme", "url": "https://acme.example"},
+             "interfaces": [{"url": "https://agents.acme.example/a2a", "protocolBinding": "JSONRPC"}],
+             "skills": [{"id": "extract", "name": "Extract", "description": "Reads invoices.", "tags": ["invoices"]}],
+             "oasfSkills": [{"id": 502, "name": "analytical_skills/coding_skills"}],
+             "oasfDomains": [{"id": 202, "name": "finance_and_business/finance"}],
+             "defaultInputModes": ["application/pdf", "text/plain"], "defaultOutputModes": ["application/json"],
+             "capabilities": {"streaming": true}, "documentationUrl": "https://docs.acme.example"}
+            """), await ProfileAsync(db, "agt_full")));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            {"interfaces": [], "skills": [], "oasfSkills": [], "oasfDomains": [],
+             "defaultInputModes": ["text/plain"], "defaultOutputModes": ["text/plain"], "capabilities": {}}
+            """), await ProfileAsync(db, "agt_bare")));
+        Assert.Equal(new[] { 0 }, await IntsAsync(db, """
+            SELECT count(*)::int FROM information_schema.columns
+            WHERE table_name = 'agents' AND column_name IN ('version', 'provider', 'interfaces', 'skills', 'oasf_skills', 'oasf_domains',
+                'default_input_modes', 'default_output_modes', 'capabilities', 'documentation_url')
+            """));
+    }
+
+    [Fact]
     public async Task An_edited_applied_script_stops_startup_naming_the_script()
     {
         await using var db = await NewDatabaseAsync();
@@ -97,6 +147,13 @@ public sealed class MigrationRunnerTests
 
     private static async Task<NpgsqlDataSource> NewDatabaseAsync() =>
         NpgsqlDataSource.Create(await (await Servers.SharedAsync()).CreateDatabaseAsync("mig"));
+
+    private static async Task<JsonNode?> ProfileAsync(NpgsqlDataSource db, string clientId)
+    {
+        await using var cmd = db.CreateCommand("SELECT profile::text FROM agents WHERE client_id = @clientId");
+        cmd.Parameters.AddWithValue("clientId", clientId);
+        return JsonNode.Parse((string)(await cmd.ExecuteScalarAsync())!);
+    }
 
     private static async Task<int[]> IntsAsync(NpgsqlDataSource db, string sql)
     {
