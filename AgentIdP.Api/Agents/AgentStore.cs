@@ -15,12 +15,13 @@ namespace AgentIdP.Api.Agents;
 /// <summary>Agents and their OAuth clients in Postgres. Every query carries the tenant; every change appends an audit event in its transaction.</summary>
 public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, ClientStore clients, DidWeb dids, TimeProvider clock)
 {
+    // Aliases name the Row properties: Dapper maps by name, without a global rule for snake_case.
     private const string Select = """
-        SELECT a.id, a.tenant_id, a.client_id, a.name, a.description, a.status, c.scopes,
-               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS key_count, a.created_at, a.updated_at,
+        SELECT a.id, a.tenant_id AS "TenantId", a.client_id AS "ClientId", a.name, a.description, a.status, c.scopes,
+               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS "KeyCount", a.created_at AS "CreatedAt", a.updated_at AS "UpdatedAt",
                a.version, a.provider::text AS provider, a.interfaces::text AS interfaces, a.skills::text AS skills,
-               a.oasf_skills::text AS oasf_skills, a.oasf_domains::text AS oasf_domains, a.default_input_modes,
-               a.default_output_modes, a.capabilities::text AS capabilities, a.documentation_url
+               a.oasf_skills::text AS "OasfSkills", a.oasf_domains::text AS "OasfDomains", a.default_input_modes AS "DefaultInputModes",
+               a.default_output_modes AS "DefaultOutputModes", a.capabilities::text AS capabilities, a.documentation_url AS "DocumentationUrl"
         FROM agents a JOIN clients c ON c.client_id = a.client_id
         """;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -8,7 +8,6 @@ public static class DataExtensions
     /// <summary>Postgres (connection string <c>agentidp</c>), Redis (<c>cache</c>) and the migrations applied at startup.</summary>
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
-        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: b => b.EnableDynamicJson());
         // Redis being away degrades the API (limits fail open, see Tiers/) but does not make it unready, so Aspire's
         // own Unhealthy check is replaced with one that reports Degraded.
