@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -36,16 +37,16 @@ public static class DataExtensions
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded);
         builder.Services.AddSingleton(MigrationScript.Embedded(typeof(DataExtensions).Assembly));
         builder.Services.AddSingleton<MigrationRunner>();
-        // Registered before the web server, so no request is served on an unmigrated schema.
-        builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddSingleton<IStartupTask, MigrationStartupTask>();
         return builder;
     }
 }
 
-internal sealed class MigrationHostedService(MigrationRunner runner) : IHostedService
+/// <summary>The migrations, in the first startup stage: no request and no warm-up sees an unmigrated schema.</summary>
+internal sealed class MigrationStartupTask(MigrationRunner runner) : IStartupTask
 {
-    public Task StartAsync(CancellationToken ct) => runner.MigrateAsync(ct);
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public StartupStage Stage => StartupStage.Migrate;
+    public Task RunAsync(CancellationToken ct) => runner.MigrateAsync(ct);
 }
 
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

@@ -15,7 +15,6 @@ namespace AgentIdP.Api.OAuth;
 /// </summary>
 public sealed class ClientStore
 {
-    public const string ClusterTopic = "client";
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan UnknownCacheFor = TimeSpan.FromSeconds(5);
 
@@ -33,11 +32,11 @@ public sealed class ClientStore
         var admin = options.Value.PlatformAdmin;
         _platformAdmin = admin.ClientSecret.Length == 0 ? null : new ClientRecord(
             admin.ClientId, null, ClientKind.PlatformAdmin, null, true, [Scopes.PlatformAdmin], [(secrets.Hash(admin.ClientSecret), null)], []);
-        cluster.On(ClusterTopic, clientId => _cache.Remove(clientId));
+        cluster.On<ClientChanged>(c => _cache.Remove(c.ClientId));
     }
 
     /// <summary>Forgets a client here and on every replica; call after committing a change to it.</summary>
-    public void Changed(string clientId) => _cluster.Publish(ClusterTopic, clientId);
+    public void Changed(string clientId) => _cluster.Publish(new ClientChanged(clientId));
 
     public async ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken ct)
     {
@@ -102,4 +101,10 @@ public sealed class ClientStore
         }
         return match;
     }
+}
+
+/// <summary>A client changed (disabled, deleted, new secret or keys): replicas drop their cached copy.</summary>
+public sealed record ClientChanged(string ClientId) : IClusterEvent
+{
+    public static string Type => "client";
 }

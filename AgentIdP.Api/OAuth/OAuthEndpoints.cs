@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Analytics;
+using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
@@ -26,8 +27,7 @@ public static class OAuthEndpoints
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<AgentRateLimiter>();
-        builder.Services.AddSingleton<RevocationList>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevocationList>());
+        builder.Services.AddReplicatedState<RevocationList, TokenRevoked>(RevocationList.PollInterval);
         return builder;
     }
 

@@ -38,6 +38,7 @@ public static class PlatformExtensions
         }));
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<StartupRunner>();
         builder.AddValidatedOptions<IdentityOptions, IdentityOptions.Validator>(IdentityOptions.Section);
         builder.AddValidatedOptions<FeatureFlags, FeatureFlags.Validator>(section: null);
         return builder;

@@ -25,8 +25,6 @@ public static class TenantEndpoints
     public static WebApplicationBuilder AddTenants(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TenantStore>();
-        builder.Services.AddSingleton<TenantTiers>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TenantTiers>());
         return builder;
     }
 

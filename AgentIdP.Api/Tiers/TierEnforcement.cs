@@ -2,6 +2,7 @@ using AgentIdP.Api.Data;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using AgentIdP.Api.Analytics;
+using AgentIdP.Api.Cluster;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,7 @@ public static partial class TierEnforcement
     public static WebApplicationBuilder AddTierEnforcement(this WebApplicationBuilder builder)
     {
         builder.AddValidatedOptions<TierOptions, TierOptions.Validator>(TierOptions.Section);
+        builder.Services.AddReplicatedState<TenantTiers, TenantTierChanged>(TenantTiers.RefreshInterval);
         builder.Services.AddSingleton<TierMetrics>();
         builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RedisCircuit>();
