@@ -26,6 +26,7 @@ builder.AddApiAuthentication();
 builder.AddTierEnforcement();
 builder.AddTenants();
 builder.AddAgents();
+builder.AddDids();
 builder.AddBilling();
 builder.AddAnalytics();
 builder.AddCompliance();

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
-using AgentIdP.Api.Dids;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
@@ -20,7 +19,6 @@ public static class AgentEndpoints
     public static WebApplicationBuilder AddAgents(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AgentStore>();
-        builder.Services.AddSingleton<DidWeb>();
         return builder;
     }
 

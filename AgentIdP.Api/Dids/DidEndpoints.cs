@@ -8,6 +8,12 @@ public static class DidEndpoints
 {
     public const string MediaType = "application/did+json";
 
+    public static WebApplicationBuilder AddDids(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DidWeb>();
+        return builder;
+    }
+
     public static WebApplication MapDids(this WebApplication app)
     {
         app.MapGet(DidWeb.DocumentRoute, Document).WithTags("DIDs").WithSummary("An agent's did:web document").AllowAnonymous();
