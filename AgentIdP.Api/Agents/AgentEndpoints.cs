@@ -29,9 +29,9 @@ public static class AgentEndpoints
         group.MapGet("", List).WithSummary("The tenant's agents, newest first");
         group.MapGet("/{id:guid}", Get).WithSummary("One agent");
         group.MapPatch("/{id:guid}", Update).WithSummary("Change an agent's name, description, scopes, keys or profile (card and record fields)");
-        group.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "disabled", user, store, ct))
+        group.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, AgentStatus.Disabled, user, store, ct))
             .WithSummary("Disable an agent: it can no longer get tokens");
-        group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "active", user, store, ct))
+        group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, AgentStatus.Active, user, store, ct))
             .WithSummary("Enable a disabled agent");
         group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an agent and its credentials");
         group.MapPost("/{id:guid}/credentials/rotate", Rotate)
@@ -83,7 +83,7 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<Agent>, ProblemHttpResult>> SetStatus(
-        Guid id, string status, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
+        Guid id, AgentStatus status, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
         await store.SetStatusAsync(user.TenantId(), user.Actor(), id, status, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>

@@ -123,13 +123,13 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         }, ct);
     }
 
-    public Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, string status, CancellationToken ct) =>
-        ChangeAsync(tenantId, actor, id, status == "active" ? AuditActions.AgentEnabled : AuditActions.AgentDisabled, async (connection, tx, _) =>
+    public Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, AgentStatus status, CancellationToken ct) =>
+        ChangeAsync(tenantId, actor, id, status == AgentStatus.Active ? AuditActions.AgentEnabled : AuditActions.AgentDisabled, async (connection, tx, _) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE agents SET status = @status, updated_at = now() WHERE tenant_id = @tenantId AND id = @id",
-                new { tenantId, id, status }, tx, cancellationToken: ct));
-            return new { status };
+                new { tenantId, id, status = status.Name() }, tx, cancellationToken: ct));
+            return new { status = status.Name() };
         }, ct);
 
     public async Task<bool> DeleteAsync(Guid tenantId, string actor, Guid id, CancellationToken ct)
@@ -217,7 +217,7 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
 
     private static T FromJson<T>(string? json, T fallback) => json is null ? fallback : JsonSerializer.Deserialize<T>(json, Json) ?? fallback;
 
-    private Agent ToAgent(Row r) => new(r.Id, r.TenantId, r.ClientId, r.Name, r.Description, r.Status, r.Scopes,
+    private Agent ToAgent(Row r) => new(r.Id, r.TenantId, r.ClientId, r.Name, r.Description, AgentStatuses.Parse(r.Status), r.Scopes,
         dids.Did(r.TenantId, r.Id), dids.DocumentUrl(r.TenantId, r.Id), r.KeyCount,
         new DateTimeOffset(r.CreatedAt, TimeSpan.Zero), new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero),
         r.Version, FromJson<AgentProvider?>(r.Provider, null), FromJson<AgentInterface[]>(r.Interfaces, []),

@@ -56,7 +56,7 @@ public sealed class ClientStore
     private async Task<ClientRecord?> LoadAsync(string clientId, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand("""
-            SELECT c.tenant_id, c.kind, c.scopes, c.jwks::text, a.id, COALESCE(a.status, 'active'),
+            SELECT c.tenant_id, c.kind, c.scopes, c.jwks::text, a.id, a.status,
                    ARRAY(SELECT s.secret_hash FROM client_secrets s
                          WHERE s.client_id = c.client_id AND (s.expires_at IS NULL OR s.expires_at > now())
                          ORDER BY s.created_at DESC),
@@ -77,7 +77,8 @@ public sealed class ClientStore
             reader.GetGuid(0),
             reader.GetString(1) == "agent" ? ClientKind.Agent : ClientKind.TenantAdmin,
             reader.IsDBNull(4) ? null : reader.GetGuid(4),
-            reader.GetString(5) == "active",
+            // A client without an agent (a tenant admin) has no status to lose.
+            reader.IsDBNull(5) || AgentStatuses.Parse(reader.GetString(5)) == AgentStatus.Active,
             reader.GetFieldValue<string[]>(2),
             [.. hashes.Zip(expiries, (h, e) => (h, e is null ? (DateTimeOffset?)null : new DateTimeOffset(e.Value, TimeSpan.Zero)))],
             reader.IsDBNull(3) ? [] : ParseKeys(reader.GetString(3)));
