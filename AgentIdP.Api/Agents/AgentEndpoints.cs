@@ -92,9 +92,11 @@ public static class AgentEndpoints
     private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> Rotate(
         Guid id, RotateSecretRequest? request, ClaimsPrincipal user, AgentStore store, IOptions<IdentityOptions> options, CancellationToken ct)
     {
-        var grace = request?.GracePeriodSeconds ?? options.Value.SecretGraceSeconds;
-        if (grace is < 0 or > 30 * 86_400) return Problems.BadRequest("gracePeriodSeconds must be between 0 and 2592000.");
-        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, TimeSpan.FromSeconds(grace), ct) is { } rotated
+        if (options.Value.SecretGrace(request?.GracePeriodSeconds) is not { } grace)
+        {
+            return Problems.BadRequest($"gracePeriodSeconds must be {IdentityOptions.SecretGraceRange}.");
+        }
+        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, grace, ct) is { } rotated
             ? TypedResults.Ok(rotated) : Problems.NotFound("agent");
     }
 }
