@@ -1,13 +1,9 @@
 using System.Security.Claims;
-using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
-using Dapper;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace AgentIdP.Api.Agents;
 

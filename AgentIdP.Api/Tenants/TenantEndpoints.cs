@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using AgentIdP.Api.Agents;
-using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
-using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
 using Dapper;

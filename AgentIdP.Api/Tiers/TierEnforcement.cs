@@ -1,4 +1,3 @@
-using AgentIdP.Api.Data;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using AgentIdP.Api.Analytics;
@@ -7,7 +6,6 @@ using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AgentIdP.Api.Tiers;
 
