@@ -53,6 +53,3 @@ app.MapAnalytics();
 app.MapCompliance();
 
 app.Run();
-
-/// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
-public partial class Program;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using AgentIdP.Portal.Api;
 using AgentIdP.Portal.SignIn;
 using AgentIdP.Portal.Usage;

@@ -18,6 +18,3 @@ app.MapRazorPages().WithStaticAssets();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-/// <summary>Entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
-public partial class Program;

@@ -1,13 +1,9 @@
 using System.Security.Claims;
-using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
-using Dapper;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace AgentIdP.Api.Agents;
 
@@ -29,9 +25,9 @@ public static class AgentEndpoints
         group.MapGet("", List).WithSummary("The tenant's agents, newest first");
         group.MapGet("/{id:guid}", Get).WithSummary("One agent");
         group.MapPatch("/{id:guid}", Update).WithSummary("Change an agent's name, description, scopes, keys or profile (card and record fields)");
-        group.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "disabled", user, store, ct))
+        group.MapPost("/{id:guid}/disable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, AgentStatus.Disabled, user, store, ct))
             .WithSummary("Disable an agent: it can no longer get tokens");
-        group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, "active", user, store, ct))
+        group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) => SetStatus(id, AgentStatus.Active, user, store, ct))
             .WithSummary("Enable a disabled agent");
         group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an agent and its credentials");
         group.MapPost("/{id:guid}/credentials/rotate", Rotate)
@@ -89,7 +85,7 @@ public static class AgentEndpoints
     }
 
     private static async Task<Results<Ok<Agent>, ProblemHttpResult>> SetStatus(
-        Guid id, string status, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
+        Guid id, AgentStatus status, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
         await store.SetStatusAsync(user.TenantId(), user.Actor(), id, status, ct) is { } agent ? TypedResults.Ok(agent) : Problems.NotFound("agent");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, ClaimsPrincipal user, AgentStore store, CancellationToken ct) =>
@@ -98,9 +94,11 @@ public static class AgentEndpoints
     private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> Rotate(
         Guid id, RotateSecretRequest? request, ClaimsPrincipal user, AgentStore store, IOptions<IdentityOptions> options, CancellationToken ct)
     {
-        var grace = request?.GracePeriodSeconds ?? options.Value.SecretGraceSeconds;
-        if (grace is < 0 or > 30 * 86_400) return Problems.BadRequest("gracePeriodSeconds must be between 0 and 2592000.");
-        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, TimeSpan.FromSeconds(grace), ct) is { } rotated
+        if (options.Value.SecretGrace(request?.GracePeriodSeconds) is not { } grace)
+        {
+            return Problems.BadRequest($"gracePeriodSeconds must be {IdentityOptions.SecretGraceRange}.");
+        }
+        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, grace, ct) is { } rotated
             ? TypedResults.Ok(rotated) : Problems.NotFound("agent");
     }
 }

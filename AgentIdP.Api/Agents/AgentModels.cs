@@ -8,7 +8,7 @@ namespace AgentIdP.Api.Agents;
 
 /// <summary>An agent as the API shows it: identity, credentials summary and the profile its A2A card and OASF record are built from.</summary>
 public sealed record Agent(
-    Guid Id, Guid TenantId, string ClientId, string Name, string Description, string Status, string[] Scopes,
+    Guid Id, Guid TenantId, string ClientId, string Name, string Description, AgentStatus Status, string[] Scopes,
     string Did, string DidDocumentUrl, int PublicKeyCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     /// <summary>

@@ -14,9 +14,11 @@ namespace AgentIdP.Api.Agents;
 /// <summary>Agents and their OAuth clients in Postgres. Every query carries the tenant; every change appends an audit event in its transaction.</summary>
 public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, ClientStore clients, DidWeb dids, TimeProvider clock)
 {
+    // Aliases name the Row properties: Dapper maps by name, without a global rule for snake_case.
     private const string Select = """
-        SELECT a.id, a.tenant_id, a.client_id, a.name, a.description, a.status, c.scopes,
-               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS key_count, a.created_at, a.updated_at, a.profile::text AS profile
+        SELECT a.id, a.tenant_id AS "TenantId", a.client_id AS "ClientId", a.name, a.description, a.status, c.scopes,
+               COALESCE(jsonb_array_length(c.jwks -> 'keys'), 0) AS "KeyCount", a.created_at AS "CreatedAt", a.updated_at AS "UpdatedAt",
+               a.profile::text AS profile
         FROM agents a JOIN clients c ON c.client_id = a.client_id
         """;
     public static string NewClientId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -99,13 +101,13 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         }, ct);
     }
 
-    public Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, string status, CancellationToken ct) =>
-        ChangeAsync(tenantId, actor, id, status == "active" ? AuditActions.AgentEnabled : AuditActions.AgentDisabled, async (connection, tx, _) =>
+    public Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, AgentStatus status, CancellationToken ct) =>
+        ChangeAsync(tenantId, actor, id, status == AgentStatus.Active ? AuditActions.AgentEnabled : AuditActions.AgentDisabled, async (connection, tx, _) =>
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE agents SET status = @status, updated_at = now() WHERE tenant_id = @tenantId AND id = @id",
-                new { tenantId, id, status }, tx, cancellationToken: ct));
-            return new { status };
+                new { tenantId, id, status = status.Name() }, tx, cancellationToken: ct));
+            return new { status = status.Name() };
         }, ct);
 
     public async Task<bool> DeleteAsync(Guid tenantId, string actor, Guid id, CancellationToken ct)
@@ -175,7 +177,7 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         return [.. rows.Select(ToAgent)];
     }
 
-    private Agent ToAgent(Row r) => new(r.Id, r.TenantId, r.ClientId, r.Name, r.Description, r.Status, r.Scopes,
+    private Agent ToAgent(Row r) => new(r.Id, r.TenantId, r.ClientId, r.Name, r.Description, AgentStatuses.Parse(r.Status), r.Scopes,
         dids.Did(r.TenantId, r.Id), dids.DocumentUrl(r.TenantId, r.Id), r.KeyCount,
         new DateTimeOffset(r.CreatedAt, TimeSpan.Zero), new DateTimeOffset(r.UpdatedAt, TimeSpan.Zero))
     {

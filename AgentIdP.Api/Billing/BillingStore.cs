@@ -12,7 +12,9 @@ public sealed class BillingStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Account>(new CommandDefinition("""
-            SELECT id AS tenant_id, tier, tier_changed_at, stripe_customer_id, stripe_subscription_id FROM tenants WHERE id = @tenantId
+            SELECT id AS "TenantId", tier AS "Tier", tier_changed_at AS "TierChangedAt", stripe_customer_id AS "StripeCustomerId",
+                   stripe_subscription_id AS "StripeSubscriptionId"
+            FROM tenants WHERE id = @tenantId
             """, new { tenantId }, cancellationToken: ct));
     }
 

@@ -1,36 +1,49 @@
-using AgentIdP.Api.Data;
 using System.Collections.Concurrent;
+using System.Text.Json;
+using AgentIdP.Api.Data;
+using AgentIdP.Api.Platform;
 using StackExchange.Redis;
 
 namespace AgentIdP.Api.Cluster;
 
 /// <summary>
 /// Tells the other replicas that something they hold in memory changed (a client, a key, a revocation, a tier), over
-/// Redis pub/sub. Best effort: every in-memory copy also refreshes on a timer, so a lost message only delays.
+/// Redis pub/sub, as JSON <c>{"type": …, "event": {…}}</c>. Best effort: every in-memory copy also refreshes on a
+/// timer, so a lost message only delays.
 /// </summary>
-public sealed partial class ClusterEvents(IConnectionMultiplexer redis, ILogger<ClusterEvents> logger) : IHostedService
+public sealed partial class ClusterEvents(IConnectionMultiplexer redis, ILogger<ClusterEvents> logger) : IStartupTask
 {
-    private static readonly RedisChannel Channel = RedisChannel.Literal("agentidp:events");
-    private readonly ConcurrentDictionary<string, Action<string>> _handlers = new();
+    // v2: typed JSON events. During a rolling upgrade, replicas on different formats do not parse each other's
+    // messages; each side still catches up through its refresh timer.
+    private static readonly RedisChannel Channel = RedisChannel.Literal("agentidp:events:v2");
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly ConcurrentDictionary<string, Action<JsonElement>> _handlers = new();
 
-    /// <summary>Calls <paramref name="handler"/> with the rest of each message that starts with <paramref name="topic"/> and a colon.</summary>
-    public void On(string topic, Action<string> handler) => _handlers[topic] = handler;
-
-    /// <summary>Handles the message on this replica now and tells the others.</summary>
-    public void Publish(string topic, string payload)
+    /// <summary>Calls <paramref name="handler"/> with every <typeparamref name="T"/> announced, by this replica or another.</summary>
+    public void On<T>(Action<T> handler) where T : IClusterEvent
     {
-        Dispatch($"{topic}:{payload}");
+        void Handle(JsonElement e) => handler(e.Deserialize<T>(Json) ?? throw new JsonException($"A null {T.Type} event."));
+        _handlers.AddOrUpdate(T.Type, Handle, (_, existing) => existing + Handle);
+    }
+
+    /// <summary>Handles the event on this replica now and tells the others.</summary>
+    public void Publish<T>(T evt) where T : IClusterEvent
+    {
+        var message = JsonSerializer.Serialize(new Envelope(T.Type, JsonSerializer.SerializeToElement(evt, Json)), Json);
+        Dispatch(message);
         try
         {
-            redis.GetSubscriber().Publish(Channel, $"{topic}:{payload}", CommandFlags.FireAndForget);
+            redis.GetSubscriber().Publish(Channel, message, CommandFlags.FireAndForget);
         }
         catch (Exception e) when (RedisUnavailable.Is(e))
         {
-            LogPublishFailed(logger, topic, e.Message);
+            LogPublishFailed(logger, T.Type, e.Message);
         }
     }
 
-    public async Task StartAsync(CancellationToken ct)
+    public StartupStage Stage => StartupStage.Subscribe;
+
+    public async Task RunAsync(CancellationToken ct)
     {
         try
         {
@@ -43,25 +56,27 @@ public sealed partial class ClusterEvents(IConnectionMultiplexer redis, ILogger<
         }
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
-
     private void Dispatch(string message)
     {
-        var colon = message.IndexOf(':');
-        if (colon <= 0 || !_handlers.TryGetValue(message[..colon], out var handler)) return;
+        string? type = null;
         try
         {
-            handler(message[(colon + 1)..]);
+            var envelope = JsonSerializer.Deserialize<Envelope>(message, Json);
+            type = envelope?.Type;
+            if (type is null || !_handlers.TryGetValue(type, out var handler)) return;
+            handler(envelope!.Event);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
+        catch (JsonException)
         {
-            LogBadMessage(logger, message[..colon]);
+            LogBadMessage(logger, type ?? "(unreadable)");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reach Redis for cluster event {Topic}: {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
+    private sealed record Envelope(string Type, JsonElement Event);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed cluster event on topic {Topic}")]
-    private static partial void LogBadMessage(ILogger logger, string topic);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reach Redis for cluster event {Type}: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed cluster event of type {Type}")]
+    private static partial void LogBadMessage(ILogger logger, string type);
 }

@@ -1,7 +1,7 @@
-using AgentIdP.Api.Platform;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
+using AgentIdP.Api.OAuth;
 using static AgentIdP.Api.Compliance.ComplianceChecks;
 
 namespace AgentIdP.Api.Compliance;
@@ -25,7 +25,7 @@ public static class AgentCheckEvaluator
     /// <summary>Every check but <see cref="AuditChainVerifies"/>, which is the tenant's (see <see cref="Chain"/>), in profile order.</summary>
     public static List<CheckResult> Evaluate(AgentFacts agent, TenantFacts tenant)
     {
-        var disabled = agent.Agent.Status != "active";
+        var disabled = agent.Agent.Status != AgentStatus.Active;
         var card = agent.Documents.Card.Document;
         var record = agent.Documents.Record.Document;
         return

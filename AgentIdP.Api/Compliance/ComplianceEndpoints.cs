@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Auth;
+using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tenants;
 using Microsoft.Extensions.Options;
@@ -73,7 +74,7 @@ public static class ComplianceEndpoints
         Guid tenantId, Guid agentId, Func<AgentDocumentSet, DocumentResult> pick, AgentStore agents, AgentDocuments documents,
         NpgsqlDataSource db, HttpContext context, CancellationToken ct)
     {
-        if (await agents.GetAsync(tenantId, agentId, ct) is not { Status: "active" } agent) return NotPublished();
+        if (await agents.GetAsync(tenantId, agentId, ct) is not { Status: AgentStatus.Active } agent) return NotPublished();
         var document = pick(await documents.BuildAsync(agent, await TenantNameAsync(db, tenantId, ct), ct));
         return document.Document is { } served ? Conditional(context, served.Bytes, served.ETag, JsonMediaType, PublicCacheControl) : NotPublished();
     }

@@ -3,6 +3,7 @@ using AgentIdP.Api.Agents;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.Dids;
 using AgentIdP.Api.Keys;
+using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tenants;
 using AgentIdP.Api.Tiers;
@@ -65,7 +66,7 @@ public sealed class ComplianceReportBuilder(
         var results = all.Select((agent, i) =>
         {
             List<CheckResult> checks = [.. perAgent[i], chainCheck];
-            return new AgentReport(agent.Id, agent.Name, agent.ClientId, agent.Status, agent.Did, routes.CardUrl(tenantId, agent.Id),
+            return new AgentReport(agent.Id, agent.Name, agent.ClientId, agent.Status.Name(), agent.Did, routes.CardUrl(tenantId, agent.Id),
                 routes.RecordUrl(tenantId, agent.Id), ComplianceChecks.ResultingLevel(checks), checks);
         }).ToList();
 

@@ -34,16 +34,19 @@ public sealed record CachedReport(byte[] Json, string ETag, byte[] JsonGzip, str
 /// for a tenant whose report is stale share one generation.
 /// </summary>
 public sealed partial class ComplianceReports(
-    ComplianceReportBuilder builder, SigningKeyStore keys, IConnectionMultiplexer redis, TimeProvider clock, ILogger<ComplianceReports> logger)
+    ComplianceReportBuilder builder, SigningKeyStore keys, IConnectionMultiplexer redis, TimeProvider clock, IMeterFactory meters,
+    ILogger<ComplianceReports> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     public const string JwsType = "agentidp-compliance-report+jwt";
     public const string MeterName = "AgentIdP.Compliance";
 
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<double> GenerationSeconds = Meter.CreateHistogram<double>(
+    // From the host's meter factory, not a static: each host (each test server) has its own instruments, disposed with it.
+    // The factory hands out one meter per name, so both instruments share it.
+    private readonly Histogram<double> _generationSeconds = meters.Create(MeterName).CreateHistogram<double>(
         "agentidp.compliance.report.generation", "s", "Time to generate a compliance report (cache miss)");
-    private static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("agentidp.compliance.report.cache_hits", description: "Reports served from cache");
+    private readonly Counter<long> _cacheHits = meters.Create(MeterName).CreateCounter<long>(
+        "agentidp.compliance.report.cache_hits", description: "Reports served from cache");
     private static readonly ActivitySource Activity = new(MeterName);
 
     // Megabytes per large tenant: entries leave memory when their window ends, not only when replaced.
@@ -58,13 +61,13 @@ public sealed partial class ComplianceReports(
         var now = clock.GetUtcNow();
         if (_memory.TryGetValue(tenantId, out CachedReport? local) && now < local!.CachedUntil)
         {
-            CacheHits.Add(1);
+            _cacheHits.Add(1);
             return local;
         }
         if (await ReadSharedAsync(tenantId) is { } shared && now < shared.CachedUntil)
         {
             Remember(tenantId, shared);
-            CacheHits.Add(1);
+            _cacheHits.Add(1);
             return shared;
         }
         var generation = _generating.GetOrAdd(tenantId, id => new Lazy<Task<CachedReport?>>(() => GenerateAsync(id)));
@@ -93,7 +96,7 @@ public sealed partial class ComplianceReports(
         var fresh = CachedReport.Of(json, jws, report.GeneratedAt, report.CachedUntil);
         var winner = await StoreSharedAsync(tenantId, fresh);
         Remember(tenantId, winner);
-        GenerationSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _generationSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogGenerated(logger, tenantId, report.Agents.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return winner;
     }

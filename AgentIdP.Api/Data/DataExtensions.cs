@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -8,7 +9,6 @@ public static class DataExtensions
     /// <summary>Postgres (connection string <c>agentidp</c>), Redis (<c>cache</c>) and the migrations applied at startup.</summary>
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
-        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: b => b.EnableDynamicJson());
         // Redis being away degrades the API (limits fail open, see Tiers/) but does not make it unready, so Aspire's
         // own Unhealthy check is replaced with one that reports Degraded.
@@ -37,16 +37,16 @@ public static class DataExtensions
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded);
         builder.Services.AddSingleton(MigrationScript.Embedded(typeof(DataExtensions).Assembly));
         builder.Services.AddSingleton<MigrationRunner>();
-        // Registered before the web server, so no request is served on an unmigrated schema.
-        builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddSingleton<IStartupTask, MigrationStartupTask>();
         return builder;
     }
 }
 
-internal sealed class MigrationHostedService(MigrationRunner runner) : IHostedService
+/// <summary>The migrations, in the first startup stage: no request and no warm-up sees an unmigrated schema.</summary>
+internal sealed class MigrationStartupTask(MigrationRunner runner) : IStartupTask
 {
-    public Task StartAsync(CancellationToken ct) => runner.MigrateAsync(ct);
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public StartupStage Stage => StartupStage.Migrate;
+    public Task RunAsync(CancellationToken ct) => runner.MigrateAsync(ct);
 }
 
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Agents;
 using AgentIdP.Api.Compliance;
-using AgentIdP.Api.OAuth;
 
 namespace AgentIdP.Api.Demo;
 

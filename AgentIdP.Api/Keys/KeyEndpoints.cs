@@ -1,5 +1,6 @@
-using Microsoft.AspNetCore.DataProtection;
 using AgentIdP.Api.Auth;
+using AgentIdP.Api.Cluster;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace AgentIdP.Api.Keys;
 
@@ -13,9 +14,7 @@ public static class KeyEndpoints
         builder.Services.AddDataProtection().SetApplicationName("AgentIdP");
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<Npgsql.NpgsqlDataSource>((o, db) => o.XmlRepository = new PostgresXmlRepository(db));
-        builder.Services.AddSingleton<SigningKeyStore>();
-        builder.Services.AddHostedService<Platform.StartupLoader>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeyStore>());
+        builder.Services.AddReplicatedState<SigningKeyStore, SigningKeyRotated>(SigningKeyStore.RefreshInterval);
         return builder;
     }
 

@@ -1,4 +1,4 @@
-using AgentIdP.Api.Platform;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,7 +23,7 @@ public sealed class SigningKey(string kid, ECDsa key, DateTimeOffset? retiredAt,
     private readonly Lazy<string> _accessTokenHeader = new(() => EncodeHeader(kid, AccessTokenType));
 
     private static string EncodeHeader(string kid, string typ) =>
-        Base64Url.Encode(Encoding.UTF8.GetBytes(new JsonObject { ["alg"] = Algorithm, ["kid"] = kid, ["typ"] = typ }.ToJsonString()));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(new JsonObject { ["alg"] = Algorithm, ["kid"] = kid, ["typ"] = typ }.ToJsonString()));
 
     /// <summary>The public JWK: kty, crv, x, y, kid, use, alg; never <c>d</c>.</summary>
     public JsonObject PublicJwk()
@@ -31,7 +31,7 @@ public sealed class SigningKey(string kid, ECDsa key, DateTimeOffset? retiredAt,
         var p = Key.ExportParameters(includePrivateParameters: false);
         return new JsonObject
         {
-            ["kty"] = "EC", ["crv"] = "P-256", ["x"] = Base64Url.Encode(p.Q.X), ["y"] = Base64Url.Encode(p.Q.Y),
+            ["kty"] = "EC", ["crv"] = "P-256", ["x"] = Base64Url.EncodeToString(p.Q.X), ["y"] = Base64Url.EncodeToString(p.Q.Y),
             ["kid"] = Kid, ["use"] = "sig", ["alg"] = Algorithm,
         };
     }
@@ -39,11 +39,11 @@ public sealed class SigningKey(string kid, ECDsa key, DateTimeOffset? retiredAt,
     /// <summary>A JWS compact serialization: <c>header.payload.signature</c> (ECDSA P-256, IEEE P1363 signature).</summary>
     public string Sign(string encodedHeader, ReadOnlySpan<byte> payloadJson)
     {
-        var payload = Base64Url.Encode(payloadJson);
+        var payload = Base64Url.EncodeToString(payloadJson);
         var signingInput = Encoding.ASCII.GetBytes($"{encodedHeader}.{payload}");
         Span<byte> signature = stackalloc byte[64];
         Key.SignData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return $"{encodedHeader}.{payload}.{Base64Url.Encode(signature)}";
+        return $"{encodedHeader}.{payload}.{Base64Url.EncodeToString(signature)}";
     }
 
     /// <summary>A detached JWS (RFC 7515 appendix F): <c>header..signature</c> over the given payload.</summary>

@@ -12,14 +12,14 @@ namespace AgentIdP.Api.Keys;
 
 /// <summary>
 /// The signing keys, held in memory so that signing never reads the database. Postgres holds them (private parts
-/// protected with Data Protection); this copy refreshes on a timer and when another replica rotates.
+/// protected with Data Protection); this copy refreshes on a timer and when another replica rotates
+/// (<see cref="ReplicatedSnapshot{TState, TEvent}"/>).
 /// </summary>
 public sealed partial class SigningKeyStore(
     NpgsqlDataSource db, IDataProtectionProvider protection, ClusterEvents cluster, TimeProvider clock,
-    IOptions<IdentityOptions> options, ILogger<SigningKeyStore> logger) : BackgroundService
+    IOptions<IdentityOptions> options, ILogger<SigningKeyStore> logger) : IReplicatedState<SigningKeyRotated>
 {
-    public const string ClusterTopic = "keys";
-    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
     private readonly IDataProtector _protector = protection.CreateProtector("AgentIdP.SigningKeys.v1");
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
@@ -35,10 +35,9 @@ public sealed partial class SigningKeyStore(
 
     public IReadOnlyCollection<SigningKey> Published => _snapshot.Published;
 
-    /// <summary>Loads the keys, creating the first one on a new database. Called once at startup before serving.</summary>
-    public async Task InitializeAsync(CancellationToken ct)
+    /// <summary>Loads the keys; on a new database (or one left without an active key) creates the first.</summary>
+    public async Task LoadAsync(CancellationToken ct)
     {
-        cluster.On(ClusterTopic, _ => Task.Run(() => ReloadSafelyAsync(CancellationToken.None)));
         await ReloadAsync(ct);
         if (_snapshot.Active is null)
         {
@@ -47,12 +46,15 @@ public sealed partial class SigningKeyStore(
         }
     }
 
+    /// <summary>Another replica rotated: the new key is read from Postgres, off the thread that delivered the message.</summary>
+    public ValueTask ApplyAsync(SigningKeyRotated change, CancellationToken ct) => new(Task.Run(() => ReloadAsync(ct), ct));
+
     /// <summary>Creates a new active key; the old one stays published until every token it signed has expired.</summary>
     public async Task<string> RotateAsync(CancellationToken ct)
     {
         var kid = await InsertNewKeyAsync(retireCurrent: true, ct);
         await ReloadAsync(ct);
-        cluster.Publish(ClusterTopic, kid);
+        cluster.Publish(new SigningKeyRotated(kid));
         LogRotated(logger, kid);
         return kid;
     }
@@ -88,25 +90,6 @@ public sealed partial class SigningKeyStore(
         await insert.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return kid;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(RefreshInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken)) await ReloadSafelyAsync(stoppingToken);
-    }
-
-    private async Task ReloadSafelyAsync(CancellationToken ct)
-    {
-        try
-        {
-            await ReloadAsync(ct);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or CryptographicException)
-        {
-            // Keep signing with what we have; the next tick tries again.
-            LogReloadFailed(logger, e.Message);
-        }
     }
 
     private async Task ReloadAsync(CancellationToken ct)
@@ -157,6 +140,10 @@ public sealed partial class SigningKeyStore(
     [LoggerMessage(Level = LogLevel.Information, Message = "Rotated the token signing key; new kid {Kid}")]
     private static partial void LogRotated(ILogger logger, string kid);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload signing keys: {Reason}")]
-    private static partial void LogReloadFailed(ILogger logger, string reason);
+}
+
+/// <summary>A replica made a new active signing key.</summary>
+public sealed record SigningKeyRotated(string Kid) : IClusterEvent
+{
+    public static string Type => "keys";
 }

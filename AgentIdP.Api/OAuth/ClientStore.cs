@@ -16,7 +16,6 @@ namespace AgentIdP.Api.OAuth;
 /// </summary>
 public sealed class ClientStore
 {
-    public const string ClusterTopic = "client";
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan UnknownCacheFor = TimeSpan.FromSeconds(5);
 
@@ -34,11 +33,11 @@ public sealed class ClientStore
         var admin = options.Value.PlatformAdmin;
         _platformAdmin = admin.ClientSecret.Length == 0 ? null : new ClientRecord(
             admin.ClientId, null, ClientKind.PlatformAdmin, null, true, [Scopes.PlatformAdmin], [(secrets.Hash(admin.ClientSecret), null)], []);
-        cluster.On(ClusterTopic, clientId => _cache.Remove(clientId));
+        cluster.On<ClientChanged>(c => _cache.Remove(c.ClientId));
     }
 
     /// <summary>Forgets a client here and on every replica; call after committing a change to it.</summary>
-    public void Changed(string clientId) => _cluster.Publish(ClusterTopic, clientId);
+    public void Changed(string clientId) => _cluster.Publish(new ClientChanged(clientId));
 
     public async ValueTask<ClientRecord?> FindAsync(string clientId, CancellationToken ct)
     {
@@ -58,7 +57,7 @@ public sealed class ClientStore
     private async Task<ClientRecord?> LoadAsync(string clientId, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand("""
-            SELECT c.tenant_id, c.kind, c.scopes, c.jwks::text, a.id, COALESCE(a.status, 'active'),
+            SELECT c.tenant_id, c.kind, c.scopes, c.jwks::text, a.id, a.status,
                    ARRAY(SELECT s.secret_hash FROM client_secrets s
                          WHERE s.client_id = c.client_id AND (s.expires_at IS NULL OR s.expires_at > now())
                          ORDER BY s.created_at DESC),
@@ -79,7 +78,8 @@ public sealed class ClientStore
             reader.GetGuid(0),
             reader.GetString(1) == "agent" ? ClientKind.Agent : ClientKind.TenantAdmin,
             reader.IsDBNull(4) ? null : reader.GetGuid(4),
-            reader.GetString(5) == "active",
+            // A client without an agent (a tenant admin) has no status to lose.
+            reader.IsDBNull(5) || AgentStatuses.Parse(reader.GetString(5)) == AgentStatus.Active,
             reader.GetFieldValue<string[]>(2),
             [.. hashes.Zip(expiries, (h, e) => (h, e is null ? (DateTimeOffset?)null : new DateTimeOffset(e.Value, TimeSpan.Zero)))],
             reader.IsDBNull(3) ? [] : ParseKeys(reader.GetString(3)));
@@ -103,4 +103,10 @@ public sealed class ClientStore
         }
         return match;
     }
+}
+
+/// <summary>A client changed (disabled, deleted, new secret or keys): replicas drop their cached copy.</summary>
+public sealed record ClientChanged(string ClientId) : IClusterEvent
+{
+    public static string Type => "client";
 }

@@ -1,6 +1,7 @@
 using AgentIdP.Api.Auth;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Analytics;
+using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Options;
@@ -25,8 +26,7 @@ public static class OAuthEndpoints
         builder.Services.AddSingleton<ClientAuthenticator>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenValidator>();
-        builder.Services.AddSingleton<RevocationList>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RevocationList>());
+        builder.Services.AddReplicatedState<RevocationList, TokenRevoked>(RevocationList.PollInterval);
         builder.AddOAuthAuthentication();
         return builder;
     }

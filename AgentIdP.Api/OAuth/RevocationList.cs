@@ -6,29 +6,18 @@ namespace AgentIdP.Api.OAuth;
 
 /// <summary>
 /// Revoked token ids, in memory on every replica. Postgres is the source of truth (a revocation survives a Redis
-/// restart); a revocation is announced over Redis at once and every replica also polls Postgres every few seconds.
+/// restart); a revocation is announced over Redis at once and every replica also polls Postgres every few seconds
+/// (<see cref="ReplicatedSnapshot{TState, TEvent}"/>).
 /// </summary>
-public sealed partial class RevocationList(NpgsqlDataSource db, ClusterEvents cluster, TimeProvider clock, ILogger<RevocationList> logger)
-    : BackgroundService
+public sealed class RevocationList(NpgsqlDataSource db, ClusterEvents cluster, TimeProvider clock) : IReplicatedState<TokenRevoked>
 {
-    public const string ClusterTopic = "revoked";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revoked = new();
     private DateTimeOffset _seenUntil = DateTimeOffset.MinValue;
 
     public int Count => _revoked.Count;
 
     public bool IsRevoked(string jti) => _revoked.ContainsKey(jti);
-
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        cluster.On(ClusterTopic, payload =>
-        {
-            var parts = payload.Split('|');
-            _revoked[parts[0]] = DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-        });
-        await PollAsync(ct);
-    }
 
     /// <summary>Records the revocation in Postgres, then tells every replica.</summary>
     public async Task RevokeAsync(string jti, Guid? tenantId, DateTimeOffset expiresAt, CancellationToken ct)
@@ -40,41 +29,34 @@ public sealed partial class RevocationList(NpgsqlDataSource db, ClusterEvents cl
         cmd.Parameters.AddWithValue("tenant", tenantId is null ? DBNull.Value : tenantId.Value);
         cmd.Parameters.AddWithValue("exp", expiresAt);
         await cmd.ExecuteNonQueryAsync(ct);
-        cluster.Publish(ClusterTopic, $"{jti}|{expiresAt.ToUnixTimeSeconds()}");
+        cluster.Publish(new TokenRevoked(jti, expiresAt));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public ValueTask ApplyAsync(TokenRevoked change, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(PollInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await PollAsync(stoppingToken);
-                Prune();
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogPollFailed(logger, e.Message);
-            }
-        }
+        _revoked[change.Jti] = change.ExpiresAt;
+        return ValueTask.CompletedTask;
     }
 
-    private async Task PollAsync(CancellationToken ct)
+    /// <summary>What was revoked since the last poll, then forgets revocations whose tokens have expired anyway.</summary>
+    public async Task LoadAsync(CancellationToken ct)
     {
         // Overlap the window a little: a row committed late with an earlier revoked_at is still picked up.
         var since = _seenUntil == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : _seenUntil.AddSeconds(-30);
-        await using var cmd = db.CreateCommand("""
+        await using (var cmd = db.CreateCommand("""
             SELECT jti, expires_at, revoked_at FROM revoked_tokens WHERE revoked_at >= @since AND expires_at > now()
-            """);
-        cmd.Parameters.AddWithValue("since", since);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+            """))
         {
-            _revoked[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
-            var revokedAt = reader.GetFieldValue<DateTimeOffset>(2);
-            if (revokedAt > _seenUntil) _seenUntil = revokedAt;
+            cmd.Parameters.AddWithValue("since", since);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                _revoked[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+                var revokedAt = reader.GetFieldValue<DateTimeOffset>(2);
+                if (revokedAt > _seenUntil) _seenUntil = revokedAt;
+            }
         }
+        Prune();
     }
 
     private void Prune()
@@ -85,7 +67,10 @@ public sealed partial class RevocationList(NpgsqlDataSource db, ClusterEvents cl
             if (expiresAt < now) _revoked.TryRemove(jti, out _);
         }
     }
+}
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not poll revoked tokens: {Reason}")]
-    private static partial void LogPollFailed(ILogger logger, string reason);
+/// <summary>A token was revoked; replicas may forget it once it has expired.</summary>
+public sealed record TokenRevoked(string Jti, DateTimeOffset ExpiresAt) : IClusterEvent
+{
+    public static string Type => "revoked";
 }

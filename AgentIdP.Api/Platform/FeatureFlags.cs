@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace AgentIdP.Api.Platform;
 
 /// <summary>
@@ -28,10 +25,4 @@ public sealed class FeatureFlags
     /// <summary>Seed the demo tenant at startup (idempotent; default off, the AppHost turns it on).</summary>
     [ConfigurationKeyName(DemoSeedKey)]
     public bool DemoSeed { get; set; }
-
-    public sealed class Validator : IValidateOptions<FeatureFlags>
-    {
-        // Binding already rejects a value that is not a boolean, naming the key; nothing more to check.
-        public ValidateOptionsResult Validate(string? name, FeatureFlags options) => ValidateOptionsResult.Success;
-    }
 }

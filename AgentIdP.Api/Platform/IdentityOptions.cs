@@ -22,6 +22,17 @@ public sealed class IdentityOptions
     /// <summary>Default grace period, in seconds, during which a rotated-out secret still works (<c>Identity:SecretGraceSeconds</c>).</summary>
     public int SecretGraceSeconds { get; set; } = 86_400;
 
+    /// <summary>The longest a rotated-out secret may keep working, whether configured or asked for in a rotation (30 days).</summary>
+    public const int MaxSecretGraceSeconds = 30 * 86_400;
+
+    /// <summary>The grace of one rotation: the one asked for, else the configured default; null when outside 0..<see cref="MaxSecretGraceSeconds"/>.</summary>
+    public TimeSpan? SecretGrace(int? requestedSeconds) =>
+        (requestedSeconds ?? SecretGraceSeconds) is var seconds && IsValidSecretGrace(seconds) ? TimeSpan.FromSeconds(seconds) : null;
+
+    public static bool IsValidSecretGrace(int seconds) => seconds is >= 0 and <= MaxSecretGraceSeconds;
+
+    public static string SecretGraceRange => $"between 0 and {MaxSecretGraceSeconds}";
+
     /// <summary>The platform operator's bootstrap client (<c>Identity:PlatformAdmin:*</c>); no secret means no operator access.</summary>
     public PlatformAdminOptions PlatformAdmin { get; set; } = new();
 
@@ -52,8 +63,8 @@ public sealed class IdentityOptions
                 $"{Section}:{nameof(AccessTokenLifetimeSeconds)}", $"must be between 60 and 86400 (got {o.AccessTokenLifetimeSeconds}).")
             .Check(o.SecretPepper.Length >= 32,
                 $"{Section}:{nameof(SecretPepper)}", "must be set to a random value of at least 32 characters, the same on every replica.")
-            .Check(o.SecretGraceSeconds is >= 0 and <= 30 * 86_400,
-                $"{Section}:{nameof(SecretGraceSeconds)}", $"must be between 0 and 2592000 (got {o.SecretGraceSeconds}).")
+            .Check(IsValidSecretGrace(o.SecretGraceSeconds),
+                $"{Section}:{nameof(SecretGraceSeconds)}", $"must be {SecretGraceRange} (got {o.SecretGraceSeconds}).")
             .Check(!string.IsNullOrWhiteSpace(o.PlatformAdmin.ClientId),
                 $"{Section}:PlatformAdmin:ClientId", "must not be empty.")
             .Check(o.PlatformAdmin.ClientSecret.Length is 0 or >= 32,

@@ -38,8 +38,11 @@ public static class PlatformExtensions
         }));
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<StartupRunner>();
         builder.AddValidatedOptions<IdentityOptions, IdentityOptions.Validator>(IdentityOptions.Section);
-        builder.AddValidatedOptions<FeatureFlags, FeatureFlags.Validator>(section: null);
+        // Every flag is a boolean: there is nothing to validate, but binding at startup makes a value that is not a
+        // boolean stop the API with the key in the message instead of failing the first request that reads the flags.
+        builder.Services.AddOptions<FeatureFlags>().Bind(builder.Configuration).ValidateOnStart();
         return builder;
     }
 

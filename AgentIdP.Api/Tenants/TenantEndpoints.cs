@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using AgentIdP.Api.Agents;
-using AgentIdP.Api.Audit;
 using AgentIdP.Api.Auth;
-using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
 using Dapper;
@@ -25,8 +23,6 @@ public static class TenantEndpoints
     public static WebApplicationBuilder AddTenants(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TenantStore>();
-        builder.Services.AddSingleton<TenantTiers>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TenantTiers>());
         return builder;
     }
 
@@ -83,8 +79,10 @@ public static class TenantEndpoints
     private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> RotateAdminSecret(
         RotateSecretRequest? request, ClaimsPrincipal user, TenantStore tenants, IOptions<IdentityOptions> options, CancellationToken ct)
     {
-        var grace = request?.GracePeriodSeconds ?? options.Value.SecretGraceSeconds;
-        if (grace is < 0 or > 30 * 86_400) return Problems.BadRequest("gracePeriodSeconds must be between 0 and 2592000.");
-        return TypedResults.Ok(await tenants.RotateAdminSecretAsync(user.TenantId(), user.Actor(), TimeSpan.FromSeconds(grace), ct));
+        if (options.Value.SecretGrace(request?.GracePeriodSeconds) is not { } grace)
+        {
+            return Problems.BadRequest($"gracePeriodSeconds must be {IdentityOptions.SecretGraceRange}.");
+        }
+        return TypedResults.Ok(await tenants.RotateAdminSecretAsync(user.TenantId(), user.Actor(), grace, ct));
     }
 }

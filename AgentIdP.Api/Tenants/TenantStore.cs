@@ -10,7 +10,7 @@ namespace AgentIdP.Api.Tenants;
 
 public sealed class TenantStore(NpgsqlDataSource db, ClientSecrets secrets, ClientStore clients, TenantTiers tiers, TimeProvider clock)
 {
-    public const string Select = "SELECT id, name, tier, created_at FROM tenants";
+    public const string Select = "SELECT id, name, tier, created_at AS \"CreatedAt\" FROM tenants";
 
     public static async Task<Tenant?> FindAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {

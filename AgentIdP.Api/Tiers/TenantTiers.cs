@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using AgentIdP.Api.Cluster;
 using Npgsql;
 
@@ -6,47 +7,26 @@ namespace AgentIdP.Api.Tiers;
 
 /// <summary>
 /// Every tenant's tier, in memory: requests never read it from the database. A tier change is announced to every
-/// replica at once, and the whole table reloads on a timer as a safety net.
+/// replica at once, and the whole table reloads on a timer as a safety net (<see cref="ReplicatedSnapshot{TState, TEvent}"/>).
 /// </summary>
-public sealed partial class TenantTiers(NpgsqlDataSource db, ClusterEvents cluster, TimeProvider clock, ILogger<TenantTiers> logger) : BackgroundService
+public sealed class TenantTiers(NpgsqlDataSource db, ClusterEvents cluster) : IReplicatedState<TenantTierChanged>
 {
-    public const string ClusterTopic = "tier";
-    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Guid, Tier> _tiers = new();
 
     /// <summary>The tenant's tier; a tenant this replica has not heard of yet counts as free until the next load.</summary>
     public Tier Get(Guid tenantId) => _tiers.TryGetValue(tenantId, out var tier) ? tier : Tier.Free;
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        cluster.On(ClusterTopic, payload =>
-        {
-            var parts = payload.Split('|');
-            if (Guid.TryParse(parts[0], out var tenant) && TierConfig.TryParse(parts[1], out var tier)) _tiers[tenant] = tier;
-        });
-        await ReloadAsync(ct);
-    }
-
     /// <summary>Call after committing a tier change (or creating a tenant): every replica learns it at once.</summary>
-    public void Changed(Guid tenantId, Tier tier) => cluster.Publish(ClusterTopic, $"{tenantId}|{tier.Name()}");
+    public void Changed(Guid tenantId, Tier tier) => cluster.Publish(new TenantTierChanged(tenantId, tier));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public ValueTask ApplyAsync(TenantTierChanged change, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(RefreshInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await ReloadAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogReloadFailed(logger, e.Message);
-            }
-        }
+        _tiers[change.TenantId] = change.Tier;
+        return ValueTask.CompletedTask;
     }
 
-    private async Task ReloadAsync(CancellationToken ct)
+    public async Task LoadAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("SELECT id, tier FROM tenants");
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -55,7 +35,11 @@ public sealed partial class TenantTiers(NpgsqlDataSource db, ClusterEvents clust
             if (TierConfig.TryParse(reader.GetString(1), out var tier)) _tiers[reader.GetGuid(0)] = tier;
         }
     }
+}
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload tenant tiers: {Reason}")]
-    private static partial void LogReloadFailed(ILogger logger, string reason);
+/// <summary>A tenant's tier changed (or the tenant was created).</summary>
+public sealed record TenantTierChanged(Guid TenantId, [property: JsonConverter(typeof(JsonStringEnumConverter<Tier>))] Tier Tier)
+    : IClusterEvent
+{
+    public static string Type => "tier";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AgentIdP.Api.Analytics;
+using AgentIdP.Api.Cluster;
 using AgentIdP.Api.Platform;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,6 +19,7 @@ public static class TierEnforcement
     public static WebApplicationBuilder AddTierEnforcement(this WebApplicationBuilder builder)
     {
         builder.AddValidatedOptions<TierOptions, TierOptions.Validator>(TierOptions.Section);
+        builder.Services.AddReplicatedState<TenantTiers, TenantTierChanged>(TenantTiers.RefreshInterval);
         builder.Services.AddSingleton<TierMetrics>();
         builder.Services.AddSingleton<LogThrottle>();
         builder.Services.AddSingleton<RedisCircuit>();

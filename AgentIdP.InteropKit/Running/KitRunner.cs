@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AgentIdP.InteropKit.Reports;
 using AgentIdP.InteropKit.Target;
-using Reqnroll;
 using Messages = Io.Cucumber.Messages.Types;
 
 namespace AgentIdP.InteropKit.Running;

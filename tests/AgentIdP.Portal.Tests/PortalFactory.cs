@@ -1,4 +1,3 @@
-using AgentIdP.Portal;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 

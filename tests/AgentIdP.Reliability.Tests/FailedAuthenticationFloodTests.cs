@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Tiers;
 using AgentIdP.TestSupport;

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Keys;
-using AgentIdP.Api.OAuth;
 using AgentIdP.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

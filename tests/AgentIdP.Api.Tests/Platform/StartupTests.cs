@@ -22,6 +22,17 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_feature_flag_that_is_not_a_boolean_stops_the_api_at_startup_naming_the_key()
+    {
+        await using var factory = await ApiFactory.CreateAsync();
+        factory.Settings[Api.Platform.FeatureFlags.AnalyticsKey] = "maybe";
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains(Api.Platform.FeatureFlags.AnalyticsKey, error.ToString());
+    }
+
+    [Fact]
     public async Task Health_reports_each_dependency_in_a_json_body()
     {
         await using var factory = await ApiFactory.CreateAsync();

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Tiers;
 using AgentIdP.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 

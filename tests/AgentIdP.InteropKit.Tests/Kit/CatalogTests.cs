@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using AgentIdP.InteropKit.Running;
-using AgentIdP.InteropKit.Target;
 
 namespace AgentIdP.InteropKit.Tests.Kit;
 
