@@ -12,12 +12,20 @@ public sealed class FeatureFolderRules
     [InlineData("Agents")]
     [InlineData("Tiers")]
     [InlineData("Analytics")]
+    [InlineData("Auth")]
+    [InlineData("OAuth")]
     public void The_rule_names_a_folder_that_exists(string folder) =>
         Assert.Contains(folder, Graph.Folders);
 
     [Fact]
     public void Audit_depends_on_nothing_above_it() =>
-        AssertUsesOnly("Audit", "Platform", "Data");
+        AssertUsesOnly("Audit", "Platform", "Data", "Auth");
+
+    // Who the caller is (claim names, scopes, policies) sits under every feature, so that Audit and Keys can name the
+    // actor without reaching the token machinery; it must stay a leaf for that to hold.
+    [Fact]
+    public void Auth_depends_on_nothing_but_platform() =>
+        AssertUsesOnly("Auth", "Platform");
 
     [Fact]
     public void Data_depends_on_nothing_above_it() =>
@@ -32,6 +40,10 @@ public sealed class FeatureFolderRules
     [InlineData("Audit", "Analytics")]
     [InlineData("Tiers", "Billing")]
     [InlineData("Agents", "Compliance")]
+    [InlineData("OAuth", "Tiers")]
+    [InlineData("Tiers", "OAuth")]
+    [InlineData("Analytics", "Tiers")]
+    [InlineData("Analytics", "OAuth")]
     public void Folder_never_imports(string from, string to) =>
         Assert.False(Graph.HasEdge(from, to), $"{from} must not use {to}, but does: {(Graph.HasEdge(from, to) ? Graph.Describe(from, to) : "")}");
 
