@@ -17,16 +17,14 @@ public static class TestTempDirs
         exec </dev/null >/dev/null 2>&1
         owner=$1; prefix=$2
         while [ -d "/proc/$owner" ]; do sleep 0.2; done
-        for dir in "$prefix"*; do
-          [ -d "$dir" ] || continue
-          for try in 1 2 3; do
-            for p in /proc/[0-9]*; do
-              cwd=$(readlink "$p/cwd") || continue
-              case "$cwd" in "$dir"|"$dir"/*|"$dir (deleted)") kill -CONT "${p#/proc/}"; kill -KILL "${p#/proc/}";; esac
-            done
-            rm -rf "$dir" && [ ! -e "$dir" ] && break
-            sleep 0.2
+        for try in 1 2 3 4 5; do
+          for p in /proc/[0-9]*; do
+            cwd=$(readlink "$p/cwd") || continue
+            case "$cwd" in "$prefix"*) kill -CONT "${p#/proc/}"; kill -KILL "${p#/proc/}";; esac
           done
+          rm -rf "$prefix"*
+          ls -d "$prefix"* || break
+          sleep 0.2
         done
         """;
 
