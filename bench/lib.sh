@@ -1,7 +1,8 @@
 # Shared by bench/run and the scenario scripts: throwaway Postgres and Redis, the API in Release, cleanup.
 # Source it; it sets BENCH_TMP and an EXIT trap that stops everything started.
 
-BENCH_TMP="$(mktemp -d /tmp/agentidp-bench.XXXXXX)"
+# BENCH_TMPDIR: where .ci/run wants it, so its leftover check sees the benchmark's servers too.
+BENCH_TMP="$(mktemp -d "${BENCH_TMPDIR:-/tmp}/agentidp-bench.XXXXXX")"
 chmod 755 "$BENCH_TMP"
 BENCH_PIDS=()
 bench_cleanup() {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AgentIdP.InteropKit.Cli;
 using AgentIdP.InteropKit.Reports;
+using AgentIdP.TestSupport;
 
 namespace AgentIdP.InteropKit.Tests;
 
@@ -10,7 +11,7 @@ public sealed partial record KitRun(int ExitCode, string Output, string Error, s
 {
     public static async Task<KitRun> StartAsync(params string[] args)
     {
-        var outDir = Path.Combine(Path.GetTempPath(), $"agentidp-kit-{Guid.NewGuid():N}");
+        var outDir = TestTempDirs.Create("kit"); // removed with the test process's other temporary directories
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await KitCommand.RunAsync([.. args, "--out", outDir], output, error, _ => null);

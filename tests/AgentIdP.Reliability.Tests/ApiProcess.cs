@@ -31,7 +31,8 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             psi.Environment[key.Replace(":", "__")] = value;
         }
-        var process = Process.Start(psi)!;
+        // Tied to the test process: a run that dies mid-test must not leave API replicas serving.
+        var process = await TestProcesses.StartAsync(psi);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -1,24 +1,30 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace AgentIdP.TestSupport;
 
 /// <summary>
 /// A server the tests start from the machine's binaries, on a free loopback port. It can be stopped and started
-/// again on the same port (outage tests), and it never outlives the test process.
+/// again on the same port (outage tests), and neither it, its child processes nor its directory outlive the test
+/// process (see docs/reliability.md, "Test servers leave nothing behind").
 /// </summary>
-public abstract partial class ServerProcess : IAsyncDisposable
+public abstract class ServerProcess : IAsyncDisposable
 {
     private static readonly List<ServerProcess> Running = [];
     private Process? _process;
 
     static ServerProcess()
     {
+        // The shared servers are never disposed; they go when the process does. The runner may kill this process a
+        // moment after it starts exiting, so every server is killed first and the directories deleted after; whatever
+        // is left then, TestTempDirs' reaper removes.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            lock (Running) foreach (var server in Running.ToArray()) server.Kill();
+            ServerProcess[] servers;
+            lock (Running) servers = [.. Running];
+            foreach (var server in servers) server.Kill();
+            foreach (var server in servers) ProcessSweep.KillAndDelete(server.Directory);
         };
     }
 
@@ -26,8 +32,7 @@ public abstract partial class ServerProcess : IAsyncDisposable
     {
         Name = name;
         Port = FreePort();
-        Directory = Path.Combine(Path.GetTempPath(), $"agentidp-{name}-{Guid.NewGuid():N}"[..24]);
-        System.IO.Directory.CreateDirectory(Directory);
+        Directory = TestTempDirs.Create(name);
     }
 
     public string Name { get; }
@@ -40,13 +45,16 @@ public abstract partial class ServerProcess : IAsyncDisposable
     /// <summary>Signal that asks the server to stop quickly and cleanly (SIGINT for Postgres' fast shutdown).</summary>
     protected virtual int StopSignal => 2;
 
+    private const int SigCont = 18;
+
     public async Task StartAsync()
     {
         if (IsRunning) return;
-        var (command, args) = DiesWithTestProcess(CommandLine());
+        var (command, args) = CommandLine();
+        // The working directory is how leftovers are found again (ProcessSweep.WorkingIn); Postgres moves into its data directory below it.
         var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = await Launcher.StartAsync(psi);
+        var process = await TestProcesses.StartAsync(psi);
         var log = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
@@ -69,17 +77,21 @@ public abstract partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server and waits until it has exited.</summary>
+    /// <summary>Stops the server and waits until it and every process it started have exited.</summary>
     public async Task StopAsync()
     {
         if (_process is not { } process) return;
         if (!process.HasExited)
         {
-            _ = SysKill(process.Id, StopSignal);
+            // SIGCONT first: a server a test froze with SIGSTOP would not act on the stop signal.
+            _ = ProcessSweep.SysKill(process.Id, SigCont);
+            _ = ProcessSweep.SysKill(process.Id, StopSignal);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try { await process.WaitForExitAsync(timeout.Token); }
             catch (OperationCanceledException) { Kill(); }
         }
+        // A postmaster that died hard leaves its children running until they notice; none may survive a stop.
+        await KillLeftoversAsync();
         process.Dispose();
         _process = null;
         lock (Running) Running.Remove(this);
@@ -102,51 +114,23 @@ public abstract partial class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        try { System.IO.Directory.Delete(Directory, recursive: true); }
-        catch (IOException) { /* a file still held open; the temp directory is cleaned by the OS */ }
-        catch (UnauthorizedAccessException) { }
+        ProcessSweep.KillAndDelete(Directory);
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>SIGKILL to the server and everything working in its directory; no SIGSTOP (see <see cref="ProcessSweep.Kill"/>).</summary>
     private void Kill()
     {
-        try { _process?.Kill(entireProcessTree: true); }
-        catch (InvalidOperationException) { /* already gone */ }
+        if (_process is { HasExited: false } process) ProcessSweep.Kill([process.Id]);
+        ProcessSweep.Kill(ProcessSweep.WorkingIn(Directory));
     }
 
-    /// <summary>
-    /// Asks the kernel to kill the server when the test process dies, however it dies (setpriv's parent-death signal).
-    /// The signal follows the thread that forked, so servers are forked from one thread that lives as long as the process.
-    /// </summary>
-    private static (string, string[]) DiesWithTestProcess((string Command, string[] Args) line)
+    private async Task KillLeftoversAsync()
     {
-        if (LocalBinaries.FindOnPath("setpriv") is not { } setpriv) return line;
-        return Path.GetFileName(line.Command) == "setpriv"
-            ? (line.Command, ["--pdeathsig", "KILL", .. line.Args])
-            : (setpriv, ["--pdeathsig", "KILL", line.Command, .. line.Args]);
-    }
-
-    private static class Launcher
-    {
-        private static readonly System.Collections.Concurrent.BlockingCollection<(ProcessStartInfo, TaskCompletionSource<Process>)> Queue = [];
-
-        static Launcher()
+        for (var attempt = 0; attempt < 50 && ProcessSweep.WorkingIn(Directory) is { Count: > 0 } left; attempt++)
         {
-            new Thread(() =>
-            {
-                foreach (var (psi, done) in Queue.GetConsumingEnumerable())
-                {
-                    try { done.SetResult(Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {psi.FileName}.")); }
-                    catch (Exception e) { done.SetException(e); }
-                }
-            }) { IsBackground = true, Name = "agentidp-test-servers" }.Start();
-        }
-
-        public static Task<Process> StartAsync(ProcessStartInfo psi)
-        {
-            var done = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Queue.Add((psi, done));
-            return done.Task;
+            if (attempt >= 10) ProcessSweep.Kill(left); // half a second to exit on their own, then not
+            await Task.Delay(50);
         }
     }
 
@@ -156,7 +140,4 @@ public abstract partial class ServerProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SysKill(int pid, int signal);
 }

@@ -1,4 +1,3 @@
-using AgentIdP.Api.Compliance;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AgentIdP.InteropKit.Schemas;

@@ -1,4 +1,3 @@
-using AgentIdP.Api.Compliance;
 using System.Text.Json.Nodes;
 using AgentIdP.InteropKit.Features.Cards;
 using AgentIdP.InteropKit.Schemas;
