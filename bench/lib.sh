@@ -54,6 +54,7 @@ BENCH_PLATFORM_SECRET="bench-platform-admin-secret-0123456789abcdef"
 BENCH_ISSUER="http://agentidp.bench"
 
 # start_api <name> [extra env assignments...] → sets API_URL_<name> and API_PID_<name>; production settings, Release build
+# (API_DLL=<path> start_api … runs another build, e.g. bench/builds/run's baseline)
 start_api() {
   local name="$1"; shift
   local port; port="$(free_port)"
@@ -63,7 +64,7 @@ start_api() {
     "Identity__PlatformAdmin__ClientSecret=$BENCH_PLATFORM_SECRET" \
     TIER_ENFORCEMENT=true ANALYTICS_ENABLED=true \
     Logging__LogLevel__Default=Warning "$@" \
-    dotnet "$ROOT/AgentIdP.Api/bin/Release/net10.0/AgentIdP.Api.dll" --urls "http://127.0.0.1:$port" \
+    dotnet "${API_DLL:-$ROOT/AgentIdP.Api/bin/Release/net10.0/AgentIdP.Api.dll}" --urls "http://127.0.0.1:$port" \
     >"$BENCH_TMP/api-$name.log" 2>&1 &
   local pid=$!
   BENCH_PIDS+=("$pid")

@@ -22,7 +22,8 @@ public sealed class TierEnforcementTests
         var ok = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
         var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
 
-        Assert.True(ok.Count >= TierConfig.Free.Burst, $"the burst is admitted ({ok.Count} were)");
+        // The burst, less the admin's own token request (every request of a tenant counts), plus what refilled meanwhile.
+        Assert.True(ok.Count >= TierConfig.Free.Burst - 1, $"the burst is admitted ({ok.Count} were)");
         Assert.NotEmpty(limited);
         Assert.Equal(100, ok.Count + limited.Count);
         var problem = JsonNode.Parse(await limited[0].Content.ReadAsStringAsync())!;
