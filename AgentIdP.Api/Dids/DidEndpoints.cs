@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
@@ -22,10 +23,12 @@ public static class DidEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Document(
-        Guid tenantId, Guid agentId, NpgsqlDataSource db, DidWeb dids, HttpContext context, CancellationToken ct)
+        Guid tenantId, Guid agentId, NpgsqlDataSource db, DidWeb dids, UnknownIds unknown, HttpContext context, CancellationToken ct)
     {
-        if (await RegisteredKeysAsync(db, tenantId, agentId, ct) is not { } keys)
+        if (unknown.IsKnownUnknown(UnknownIds.Agent, tenantId, agentId)
+            || await RegisteredKeysAsync(db, tenantId, agentId, ct) is not { } keys)
         {
+            unknown.Remember(UnknownIds.Agent, tenantId, agentId);
             return TypedResults.Problem("No agent has this DID.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
         var did = dids.Did(tenantId, agentId);

@@ -38,6 +38,7 @@ public static class PlatformExtensions
         }));
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UnknownIds>();
         builder.Services.AddHostedService<StartupRunner>();
         builder.AddValidatedOptions<IdentityOptions, IdentityOptions.Validator>(IdentityOptions.Section);
         // Every flag is a boolean: there is nothing to validate, but binding at startup makes a value that is not a
