@@ -12,6 +12,10 @@ bench_cleanup() {
   rm -rf "$BENCH_TMP"
 }
 trap bench_cleanup EXIT
+# A signal ends the script through exit, so the EXIT trap runs (a run piped into `head` dies of SIGPIPE otherwise, and
+# leaves its servers behind). The servers themselves are started with a parent-death signal (setpriv --pdeathsig KILL,
+# as plain commands so that this shell is their parent): the kernel kills them when this shell dies, even by SIGKILL.
+trap 'trap "" PIPE; exit 130' INT TERM HUP PIPE
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -29,12 +33,14 @@ start_postgres() {
   mkdir -p "$BENCH_TMP/pg" && [ "$(id -u)" = 0 ] && chown postgres:postgres "$BENCH_TMP/pg"
   as_postgres "$bin/initdb" -D "$BENCH_TMP/pg/data" -U postgres --auth=trust --no-sync >/dev/null
   PG_PORT="$(free_port)"
-  as_postgres "$bin/postgres" -D "$BENCH_TMP/pg/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+  # Started as a simple command (not through a function), so its parent is this shell and the death signal holds.
+  if [ "$(id -u)" = 0 ]; then pg=(setpriv --reuid=postgres --regid=postgres --init-groups --pdeathsig KILL); else pg=(setpriv --pdeathsig KILL); fi
+  "${pg[@]}" "$bin/postgres" -D "$BENCH_TMP/pg/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
     -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB \
     >"$BENCH_TMP/postgres.log" 2>&1 &
   BENCH_PIDS+=("$!")
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null && break; sleep 0.1; done
-  PG_PID=$(head -1 "$BENCH_TMP/pg/data/postmaster.pid")  # the postmaster itself ($! may be a subshell around it)
+  PG_PID=$(head -1 "$BENCH_TMP/pg/data/postmaster.pid")  # the postmaster itself, read back to be sure
   BENCH_PIDS+=("$PG_PID")
   PG_CS="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=agentidp;Maximum Pool Size=100"
 }
@@ -43,7 +49,7 @@ start_postgres() {
 start_redis() {
   command -v redis-server >/dev/null || { echo "redis-server not found: apt-get install -y redis-server" >&2; exit 1; }
   REDIS_PORT="$(free_port)"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$BENCH_TMP" >"$BENCH_TMP/redis.log" 2>&1 &
+  setpriv --pdeathsig KILL redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$BENCH_TMP" >"$BENCH_TMP/redis.log" 2>&1 &
   REDIS_PID=$!
   BENCH_PIDS+=("$REDIS_PID")
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
@@ -58,7 +64,7 @@ BENCH_ISSUER="http://agentidp.bench"
 start_api() {
   local name="$1"; shift
   local port; port="$(free_port)"
-  env ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 \
+  setpriv --pdeathsig KILL env ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 \
     "ConnectionStrings__agentidp=$PG_CS" "ConnectionStrings__cache=127.0.0.1:$REDIS_PORT" \
     "Identity__Issuer=$BENCH_ISSUER" "Identity__SecretPepper=bench-pepper-0123456789abcdef0123456789abcdef" \
     "Identity__PlatformAdmin__ClientSecret=$BENCH_PLATFORM_SECRET" \
