@@ -58,7 +58,7 @@ public sealed class LimitBatch(IConnectionMultiplexer redis)
           if allowAt > now then return false, math.ceil((allowAt - now) / 1000), 0, 0 end
           return true, 0, math.floor((now + burst * interval - new) / interval), new
         end
-        local function keep(key, tat, rate, burst)
+        local function keep(key, tat)
           redis.call('HSET', key, 'tat', string.format('%.0f', tat))
           redis.call('PEXPIRE', key, math.ceil((tat - now) / 1000) + 1000)
         end
@@ -69,7 +69,7 @@ public sealed class LimitBatch(IConnectionMultiplexer redis)
           local refused, retry, count, remaining = 0, 0, 0, 0
           local ok, wait, left, tat = gcra(KEYS[k + 1], rate, burst)
           if ok then
-            keep(KEYS[k + 1], tat, rate, burst)
+            keep(KEYS[k + 1], tat)
             remaining = left
           else
             refused, retry = 1, wait
@@ -82,7 +82,7 @@ public sealed class LimitBatch(IConnectionMultiplexer redis)
               local arate, aburst = tonumber(ARGV[a + 7]), tonumber(ARGV[a + 8])
               local aok, await, _, atat = gcra(KEYS[k + 3], arate, aburst)
               -- The agent's own bucket protects the identity, not the plan: it is enforced in shadow mode too.
-              if aok then keep(KEYS[k + 3], atat, arate, aburst) else refused, retry = 3, await end
+              if aok then keep(KEYS[k + 3], atat) else refused, retry = 3, await end
             end
           end
           out[4 * i + 1], out[4 * i + 2], out[4 * i + 3], out[4 * i + 4] = refused, retry, count, remaining

@@ -46,7 +46,8 @@ public static class TierEnforcement
     {
         if (!app.Services.GetRequiredService<IOptions<TierOptions>>().Value.Enabled) return app;
         app.UseMiddleware<TierContextMiddleware>();
-        app.Use(AddHeaders);
+        var quota = app.Services.GetRequiredService<DailyQuota>();
+        app.Use((context, next) => AddHeaders(context, next, quota));
         app.UseRateLimiter();
         return app;
     }
@@ -62,7 +63,7 @@ public static class TierEnforcement
         FormattableString.Invariant($"\"rate\";q={l.RequestsPerSecond};w=1;burst={l.Burst}, \"daily\";q={l.DailyQuota};w=86400");
 
     /// <summary>The RateLimit headers (draft-ietf-httpapi-ratelimit-headers) on a tenant's answers, written as they start.</summary>
-    private static Task AddHeaders(HttpContext context, Func<Task> next)
+    private static Task AddHeaders(HttpContext context, Func<Task> next, DailyQuota quota)
     {
         if (TierContext.Of(context) is { } tier)
         {
@@ -74,7 +75,7 @@ public static class TierEnforcement
                 // t: seconds until the bucket holds a full burst again.
                 var refill = (long)Math.Ceiling((limits.Burst - tier.Remaining) / (double)limits.RequestsPerSecond);
                 var daily = tier.Result is { DailyCount: > 0 } result
-                    ? $", \"daily\";r={Math.Max(0, limits.DailyQuota - result.DailyCount)};t={context.RequestServices.GetRequiredService<DailyQuota>().SecondsToReset()}"
+                    ? $", \"daily\";r={Math.Max(0, limits.DailyQuota - result.DailyCount)};t={quota.SecondsToReset()}"
                     : "";
                 headers["RateLimit"] = $"\"rate\";r={tier.Remaining};t={Math.Max(0, refill)}{daily}";
                 return Task.CompletedTask;

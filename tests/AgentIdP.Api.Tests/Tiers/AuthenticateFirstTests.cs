@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AgentIdP.Api.Tiers;
 using AgentIdP.TestSupport;
-using StackExchange.Redis;
 
 namespace AgentIdP.Api.Tests.Tiers;
 
@@ -20,7 +19,7 @@ public sealed class AuthenticateFirstTests
         var xToken = await http.AdminTokenAsync(x);
         var zAgent = await http.CreateAgentAsync(await http.AdminTokenAsync(z));
         var redis = (await Servers.SharedAsync()).RedisConnectionString;
-        var (xBefore, zBefore) = (await CountAsync(redis, x.TenantId), await CountAsync(redis, z.TenantId));
+        var (xBefore, zBefore) = (await TierEnforcementTests.TodaysCountAsync(redis, x.TenantId), await TierEnforcementTests.TodaysCountAsync(redis, z.TenantId));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/token")
         {
@@ -33,8 +32,8 @@ public sealed class AuthenticateFirstTests
         using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(xBefore, await CountAsync(redis, x.TenantId));
-        Assert.Equal(zBefore + 1, await CountAsync(redis, z.TenantId));
+        Assert.Equal(xBefore, await TierEnforcementTests.TodaysCountAsync(redis, x.TenantId));
+        Assert.Equal(zBefore + 1, await TierEnforcementTests.TodaysCountAsync(redis, z.TenantId));
     }
 
     [Fact]
@@ -74,7 +73,7 @@ public sealed class AuthenticateFirstTests
         using var http = api.CreateClient();
         var tenant = await http.CreateTenantAsync();
         var redis = (await Servers.SharedAsync()).RedisConnectionString;
-        var before = await CountAsync(redis, tenant.TenantId);
+        var before = await TierEnforcementTests.TodaysCountAsync(redis, tenant.TenantId);
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? throttled = null;
@@ -95,7 +94,7 @@ public sealed class AuthenticateFirstTests
         Assert.Equal("slow_down", error["error"]!.GetValue<string>()); // An RFC 6749 body, like the endpoint's other errors.
         Assert.False(throttled.Headers.Contains("RateLimit-Policy"), "a failed authentication is no tenant's: no tier headers");
         Assert.Equal(HttpStatusCode.OK, rightSecret.StatusCode);
-        Assert.Equal(before + 1, await CountAsync(redis, tenant.TenantId)); // only the authenticated request
+        Assert.Equal(before + 1, await TierEnforcementTests.TodaysCountAsync(redis, tenant.TenantId)); // only the authenticated request
         throttled.Dispose();
     }
 
@@ -129,12 +128,5 @@ public sealed class AuthenticateFirstTests
         var tiers = health["checks"]!["tier-enforcement"]!["description"]!.GetValue<string>();
         Assert.StartsWith("Shadow mode", tiers);
         Assert.DoesNotContain("enforced", tiers);
-    }
-
-    private static async Task<long> CountAsync(string redis, Guid tenant)
-    {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
-        var value = await connection.GetDatabase().StringGetAsync(DailyQuota.Key(Tier.Free, tenant, DateOnly.FromDateTime(DateTime.UtcNow)));
-        return value.HasValue ? (long)value : 0;
     }
 }

@@ -193,10 +193,12 @@ public sealed class TierEnforcementTests
         Assert.False(bucketTouched, "a token request refused over the quota takes nothing from the agent's bucket");
     }
 
-    private static async Task<long> TodaysCountAsync(string redis, Guid tenant)
+    /// <summary>A free tenant's count today (0 before its first call).</summary>
+    internal static async Task<long> TodaysCountAsync(string redis, Guid tenant)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
-        return (long)await connection.GetDatabase().StringGetAsync(DailyQuota.Key(Tier.Free, tenant, DateOnly.FromDateTime(DateTime.UtcNow)));
+        var value = await connection.GetDatabase().StringGetAsync(DailyQuota.Key(Tier.Free, tenant, DateOnly.FromDateTime(DateTime.UtcNow)));
+        return value.HasValue ? (long)value : 0;
     }
 
     internal static async Task<ApiFactory> Enforcing() => Enforcing(await ApiFactory.CreateAsync());
