@@ -94,11 +94,9 @@ public static class AgentEndpoints
     private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> Rotate(
         Guid id, RotateSecretRequest? request, ClaimsPrincipal user, AgentStore store, IOptions<IdentityOptions> options, CancellationToken ct)
     {
-        if (options.Value.SecretGrace(request?.GracePeriodSeconds) is not { } grace)
-        {
-            return Problems.BadRequest($"gracePeriodSeconds must be {IdentityOptions.SecretGraceRange}.");
-        }
-        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, grace, ct) is { } rotated
+        var (rotation, error) = RotateSecretRequest.Resolve(request, options.Value);
+        if (rotation is null) return Problems.BadRequest(error!);
+        return await store.RotateSecretAsync(user.TenantId(), user.Actor(), id, rotation, ct) is { } rotated
             ? TypedResults.Ok(rotated) : Problems.NotFound("agent");
     }
 }

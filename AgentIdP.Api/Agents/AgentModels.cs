@@ -1,3 +1,4 @@
+using AgentIdP.Api.Platform;
 using AgentIdP.Api.Auth;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -43,9 +44,33 @@ public sealed record UpdateAgentRequest(string? Name, string? Description, strin
 
 public sealed record CreatedAgent(Agent Agent, string ClientSecret);
 
-public sealed record RotateSecretRequest(int? GracePeriodSeconds);
+/// <param name="GracePeriodSeconds">How long the old secret keeps working (default: the configured grace period).</param>
+/// <param name="RevokeTokens">
+/// End every token issued to the client so far, on every replica within seconds, and the old secret at once. For a
+/// leaked secret. Without it, tokens issued before the rotation end when the grace period does.
+/// </param>
+public sealed record RotateSecretRequest(int? GracePeriodSeconds, bool? RevokeTokens = null)
+{
+    /// <summary>The rotation asked for, or the reason it cannot be done.</summary>
+    public static (SecretRotation? Rotation, string? Error) Resolve(RotateSecretRequest? request, IdentityOptions options)
+    {
+        if (request?.RevokeTokens is true)
+        {
+            return request.GracePeriodSeconds is null or 0
+                ? (new SecretRotation(TimeSpan.Zero, RevokeTokens: true), null)
+                : (null, "revokeTokens ends the old secret at once, so gracePeriodSeconds must be 0 or left out (a grace period would let the old secret mint new tokens).");
+        }
+        return options.SecretGrace(request?.GracePeriodSeconds) is { } grace
+            ? (new SecretRotation(grace, RevokeTokens: false), null)
+            : (null, $"gracePeriodSeconds must be {IdentityOptions.SecretGraceRange}.");
+    }
+}
 
-public sealed record RotatedSecret(string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt);
+/// <summary>How a client's secret is replaced: how long the old one lasts, and whether the client's tokens end now.</summary>
+public sealed record SecretRotation(TimeSpan Grace, bool RevokeTokens);
+
+/// <param name="TokensRevoked">True when every token issued to the client before the rotation was ended with it.</param>
+public sealed record RotatedSecret(string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt, bool TokensRevoked = false);
 
 /// <summary>Checks on what tenants send about agents; each failure says which field and why.</summary>
 public static class AgentValidation

@@ -12,7 +12,7 @@ using Npgsql;
 namespace AgentIdP.Api.Agents;
 
 /// <summary>Agents and their OAuth clients in Postgres. Every query carries the tenant; every change appends an audit event in its transaction.</summary>
-public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, ClientStore clients, DidWeb dids, TimeProvider clock)
+public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, ClientStore clients, TokenWatermarks watermarks, DidWeb dids, TimeProvider clock)
 {
     // Aliases name the Row properties: Dapper maps by name, without a global rule for snake_case.
     private const string Select = """
@@ -101,14 +101,24 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         }, ct);
     }
 
-    public Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, AgentStatus status, CancellationToken ct) =>
-        ChangeAsync(tenantId, actor, id, status == AgentStatus.Active ? AuditActions.AgentEnabled : AuditActions.AgentDisabled, async (connection, tx, _) =>
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE agents SET status = @status, updated_at = now() WHERE tenant_id = @tenantId AND id = @id",
-                new { tenantId, id, status = status.Name() }, tx, cancellationToken: ct));
-            return new { status = status.Name() };
-        }, ct);
+    /// <summary>Enables or disables the agent; disabling also ends every token it holds (<see cref="TokenWatermarks"/>).</summary>
+    public async Task<Agent?> SetStatusAsync(Guid tenantId, string actor, Guid id, AgentStatus status, CancellationToken ct)
+    {
+        WatermarkChanged? ended = null;
+        var agent = await ChangeAsync(tenantId, actor, id, status == AgentStatus.Active ? AuditActions.AgentEnabled : AuditActions.AgentDisabled,
+            async (connection, tx, clientId) =>
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE agents SET status = @status, updated_at = now() WHERE tenant_id = @tenantId AND id = @id",
+                    new { tenantId, id, status = status.Name() }, tx, cancellationToken: ct));
+                if (status == AgentStatus.Active) return new { status = status.Name(), tokensIssuedBefore = (DateTimeOffset?)null };
+                var now = clock.GetUtcNow();
+                ended = await watermarks.RaiseAsync(connection, tx, TokenWatermarks.ClientKind, clientId, now, ct: ct);
+                return new { status = status.Name(), tokensIssuedBefore = (DateTimeOffset?)now };
+            }, ct);
+        if (ended is not null) watermarks.Announce(ended);
+        return agent;
+    }
 
     public async Task<bool> DeleteAsync(Guid tenantId, string actor, Guid id, CancellationToken ct)
     {
@@ -119,33 +129,56 @@ public sealed class AgentStore(NpgsqlDataSource db, ClientSecrets secrets, Clien
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM clients WHERE tenant_id = @tenantId AND client_id = @clientId", new { tenantId, clientId = existing.ClientId }, tx, cancellationToken: ct));
         if (deleted == 0) return false;
-        await AuditLog.AppendAsync(connection, tx, tenantId, actor, AuditActions.AgentDeleted, id.ToString(), new { existing.ClientId, existing.Name }, ct);
+        var now = clock.GetUtcNow();
+        var ended = await watermarks.RaiseAsync(connection, tx, TokenWatermarks.ClientKind, existing.ClientId, now, ct: ct);
+        await AuditLog.AppendAsync(connection, tx, tenantId, actor, AuditActions.AgentDeleted, id.ToString(),
+            new { existing.ClientId, existing.Name, tokensIssuedBefore = now }, ct);
         await tx.CommitAsync(ct);
         clients.Changed(existing.ClientId);
+        watermarks.Announce(ended);
         return true;
     }
 
-    public async Task<RotatedSecret?> RotateSecretAsync(Guid tenantId, string actor, Guid id, TimeSpan grace, CancellationToken ct)
+    public async Task<RotatedSecret?> RotateSecretAsync(Guid tenantId, string actor, Guid id, SecretRotation rotation, CancellationToken ct)
     {
         var secret = ClientSecrets.Generate();
-        var previousExpiresAt = clock.GetUtcNow() + grace;
+        var now = clock.GetUtcNow();
+        WatermarkChanged? ended = null;
         var agent = await ChangeAsync(tenantId, actor, id, AuditActions.CredentialRotated, async (connection, tx, clientId) =>
         {
-            await RotateClientSecretAsync(connection, tx, clientId, secrets.Hash(secret), previousExpiresAt, ct);
-            return new { gracePeriodSeconds = (long)grace.TotalSeconds };
+            ended = await RotateClientSecretAsync(connection, tx, watermarks, clientId, secrets.Hash(secret), rotation, now, ct);
+            return RotationAudit(rotation, now);
         }, ct);
-        return agent is null ? null : new RotatedSecret(agent.ClientId, secret, previousExpiresAt);
+        if (ended is not null) watermarks.Announce(ended);
+        return agent is null ? null : new RotatedSecret(agent.ClientId, secret, now + rotation.Grace, rotation.RevokeTokens);
     }
 
-    /// <summary>Shortens every working secret of the client to <paramref name="previousExpiresAt"/> and adds the new one.</summary>
-    public static Task RotateClientSecretAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string clientId, byte[] newHash,
-        DateTimeOffset previousExpiresAt, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+    /// <summary>What a rotation's audit event records.</summary>
+    public static object RotationAudit(SecretRotation rotation, DateTimeOffset now) => new
+    {
+        gracePeriodSeconds = (long)rotation.Grace.TotalSeconds,
+        rotation.RevokeTokens,
+        tokensIssuedBefore = now,
+        tokensEndAt = now + rotation.Grace,
+    };
+
+    /// <summary>
+    /// Shortens every working secret of the client to the end of the grace period and adds the new one. Tokens issued
+    /// before now end with the old secret: at once when the rotation revokes them (or has no grace), else when the grace
+    /// period ends. Call <see cref="TokenWatermarks.Announce"/> with the result after the commit.
+    /// </summary>
+    public static async Task<WatermarkChanged> RotateClientSecretAsync(NpgsqlConnection connection, NpgsqlTransaction tx, TokenWatermarks watermarks,
+        string clientId, byte[] newHash, SecretRotation rotation, DateTimeOffset now, CancellationToken ct)
+    {
+        var previousExpiresAt = now + rotation.Grace;
+        await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE client_secrets SET expires_at = LEAST(COALESCE(expires_at, @previousExpiresAt), @previousExpiresAt)
             WHERE client_id = @clientId;
             DELETE FROM client_secrets WHERE client_id = @clientId AND expires_at <= now();
             INSERT INTO client_secrets (client_id, secret_hash) VALUES (@clientId, @newHash);
             """, new { clientId, newHash, previousExpiresAt }, tx, cancellationToken: ct));
+        return await watermarks.RaiseAsync(connection, tx, TokenWatermarks.ClientKind, clientId, now, from: previousExpiresAt, ct: ct);
+    }
 
     /// <summary>
     /// Locks the tenant's agent, applies <paramref name="change"/>, appends the audit event and commits, then tells

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using AgentIdP.Api.Data;
 using Npgsql;
 
 namespace AgentIdP.Api.Analytics;
@@ -22,30 +23,8 @@ public sealed partial class AnalyticsRetention(
 
     private static readonly TimeSpan FirstRunDelay = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            // Soon after start as well as on the timer: replicas restarted more often than the interval still clean up.
-            await Task.Delay(FirstRunDelay, clock, stoppingToken);
-            using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.RetentionIntervalMinutes), clock);
-            do
-            {
-                try
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
-                {
-                    LogFailed(logger, e.Message);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Housekeeping.RepeatAsync(
+        FirstRunDelay, TimeSpan.FromMinutes(options.Value.RetentionIntervalMinutes), clock, RunOnceAsync, e => LogFailed(logger, e.Message), stoppingToken);
 
     /// <summary>One pass; returns the rows it deleted, or 0 when another replica holds the lock.</summary>
     public async Task<long> RunOnceAsync(CancellationToken ct)
@@ -53,43 +32,17 @@ public sealed partial class AnalyticsRetention(
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         // created_at is never earlier than the row's day, so a row created before the window's first day is outside it.
         var cutoff = new DateTimeOffset(today.AddDays(1 - RetentionDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        if (!await AdvisoryAsync(connection, "pg_try_advisory_lock", ct)) return 0;
-        long deleted = 0;
-        try
+        var deleted = await Housekeeping.ExclusivelyAsync(db, AdvisoryLockKey, async connection =>
         {
-            int batch;
-            do
-            {
-                await using var cmd = new NpgsqlCommand("""
-                    DELETE FROM analytics_events WHERE ctid = ANY (ARRAY(
-                        SELECT ctid FROM analytics_events WHERE created_at < @cutoff LIMIT @batch FOR UPDATE SKIP LOCKED))
-                    """, connection);
-                cmd.Parameters.AddWithValue("cutoff", cutoff);
-                cmd.Parameters.AddWithValue("batch", options.Value.RetentionBatchSize);
-                batch = await cmd.ExecuteNonQueryAsync(ct);
-                deleted += batch;
-                telemetry.Deleted(batch);
-            }
-            while (batch == options.Value.RetentionBatchSize);
-
+            var rows = await Housekeeping.DeleteInBatchesAsync(connection, "analytics_events", "created_at < @cutoff",
+                options.Value.RetentionBatchSize, p => p.AddWithValue("cutoff", cutoff), b => telemetry.Deleted(b), ct);
             await using var flushes = new NpgsqlCommand("DELETE FROM analytics_flushes WHERE flushed_at < @before", connection);
             flushes.Parameters.AddWithValue("before", clock.GetUtcNow() - FlushIdsKept);
             await flushes.ExecuteNonQueryAsync(ct);
-        }
-        finally
-        {
-            await AdvisoryAsync(connection, "pg_advisory_unlock", CancellationToken.None);
-        }
+            return rows;
+        }, ct) ?? 0;
         if (deleted > 0) LogDeleted(logger, deleted, cutoff);
         return deleted;
-    }
-
-    private static async Task<bool> AdvisoryAsync(NpgsqlConnection connection, string function, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT {function}(@key)", connection);
-        cmd.Parameters.AddWithValue("key", AdvisoryLockKey);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analytics retention deleted {Rows} rollups created before {Cutoff}")]

@@ -32,6 +32,8 @@ public static class AuditActions
 {
     public const string TenantCreated = "tenant.created";
     public const string TenantCredentialRotated = "tenant.credential_rotated";
+    public const string TenantSuspended = "tenant.suspended";
+    public const string TenantResumed = "tenant.resumed";
     public const string AgentCreated = "agent.created";
     public const string AgentUpdated = "agent.updated";
     public const string AgentDisabled = "agent.disabled";

@@ -54,12 +54,12 @@ public static class ComplianceEndpoints
     }
 
     private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicCard(
-        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, UnknownIds unknown, HttpContext context, CancellationToken ct) =>
-        PublishedAsync(tenantId, agentId, set => set.Card, agents, documents, db, unknown, context, ct);
+        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, UnknownIds unknown, TokenWatermarks watermarks, HttpContext context, CancellationToken ct) =>
+        PublishedAsync(tenantId, agentId, set => set.Card, agents, documents, db, unknown, watermarks, context, ct);
 
     private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublicRecord(
-        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, UnknownIds unknown, HttpContext context, CancellationToken ct) =>
-        PublishedAsync(tenantId, agentId, set => set.Record, agents, documents, db, unknown, context, ct);
+        Guid tenantId, Guid agentId, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, UnknownIds unknown, TokenWatermarks watermarks, HttpContext context, CancellationToken ct) =>
+        PublishedAsync(tenantId, agentId, set => set.Record, agents, documents, db, unknown, watermarks, context, ct);
 
     private static Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> AdminCard(
         Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct) =>
@@ -69,12 +69,15 @@ public static class ComplianceEndpoints
         Guid id, ClaimsPrincipal user, AgentStore agents, AgentDocuments documents, NpgsqlDataSource db, HttpContext context, CancellationToken ct) =>
         ForAdminAsync(user.TenantId(), id, set => set.Record, "an OASF record", agents, documents, db, context, ct);
 
-    /// <summary>An active agent's card or record for anyone; 404 for an unknown or disabled agent, or one without that document.</summary>
+    /// <summary>
+    /// An active agent's card or record for anyone; 404 for an unknown or disabled agent, an agent of a suspended
+    /// tenant, or one without that document.
+    /// </summary>
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PublishedAsync(
         Guid tenantId, Guid agentId, Func<AgentDocumentSet, DocumentResult> pick, AgentStore agents, AgentDocuments documents,
-        NpgsqlDataSource db, UnknownIds unknown, HttpContext context, CancellationToken ct)
+        NpgsqlDataSource db, UnknownIds unknown, TokenWatermarks watermarks, HttpContext context, CancellationToken ct)
     {
-        if (unknown.IsKnownUnknown(UnknownIds.Agent, tenantId, agentId)) return NotPublished();
+        if (watermarks.IsSuspended(tenantId) || unknown.IsKnownUnknown(UnknownIds.Agent, tenantId, agentId)) return NotPublished();
         var found = await agents.GetAsync(tenantId, agentId, ct);
         if (found is null) unknown.Remember(UnknownIds.Agent, tenantId, agentId);
         if (found is not { Status: AgentStatus.Active } agent) return NotPublished();

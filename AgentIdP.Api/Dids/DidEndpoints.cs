@@ -1,3 +1,4 @@
+using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Platform;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -23,13 +24,14 @@ public static class DidEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Document(
-        Guid tenantId, Guid agentId, NpgsqlDataSource db, DidWeb dids, UnknownIds unknown, HttpContext context, CancellationToken ct)
+        Guid tenantId, Guid agentId, NpgsqlDataSource db, DidWeb dids, UnknownIds unknown, TokenWatermarks watermarks, HttpContext context, CancellationToken ct)
     {
+        if (watermarks.IsSuspended(tenantId)) return NoSuchDid();
         if (unknown.IsKnownUnknown(UnknownIds.Agent, tenantId, agentId)
             || await RegisteredKeysAsync(db, tenantId, agentId, ct) is not { } keys)
         {
             unknown.Remember(UnknownIds.Agent, tenantId, agentId);
-            return TypedResults.Problem("No agent has this DID.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            return NoSuchDid();
         }
         var did = dids.Did(tenantId, agentId);
         var methods = new JsonArray();
@@ -54,6 +56,10 @@ public static class DidEndpoints
         context.Response.Headers.CacheControl = "public, max-age=60";
         return TypedResults.Content(document.ToJsonString(), MediaType);
     }
+
+    /// <summary>Unknown agents and agents of a suspended tenant alike.</summary>
+    private static ProblemHttpResult NoSuchDid() =>
+        TypedResults.Problem("No agent has this DID.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     /// <summary>The agent's registered public keys (a JWK Set, empty when it has none); null when the tenant has no such agent.</summary>
     private static async Task<JsonObject?> RegisteredKeysAsync(NpgsqlDataSource db, Guid tenantId, Guid agentId, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace AgentIdP.Api.OAuth;
 /// <c>client_secret_post</c> or <c>private_key_jwt</c> (RFC 7523), exactly one of them.
 /// </summary>
 public sealed class ClientAuthenticator(
-    ClientStore clients, ClientSecrets secrets, NpgsqlDataSource db, TimeProvider clock, IOptions<IdentityOptions> options)
+    ClientStore clients, ClientSecrets secrets, TokenWatermarks watermarks, NpgsqlDataSource db, TimeProvider clock, IOptions<IdentityOptions> options)
 {
     public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static readonly TimeSpan MaxAssertionLifetime = TimeSpan.FromMinutes(10);
@@ -133,7 +133,8 @@ public sealed class ClientAuthenticator(
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private static (ClientRecord?, OAuthError?) Usable(ClientRecord client) => client.Active
-        ? (client, null)
-        : (null, new OAuthError(OAuthError.InvalidClient, "The client is disabled."));
+    private (ClientRecord?, OAuthError?) Usable(ClientRecord client) =>
+        !client.Active ? (null, new OAuthError(OAuthError.InvalidClient, "The client is disabled."))
+        : client.TenantId is { } tenant && watermarks.IsSuspended(tenant) ? (null, new OAuthError(OAuthError.InvalidClient, "The client's tenant is suspended."))
+        : (client, null);
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using AgentIdP.Api.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -25,11 +26,7 @@ public static class OAuthAuthentication
                 {
                     OnTokenValidated = ctx =>
                     {
-                        var jti = ctx.Principal?.FindFirst(Claims.TokenId)?.Value;
-                        if (jti is null || ctx.HttpContext.RequestServices.GetRequiredService<RevocationList>().IsRevoked(jti))
-                        {
-                            ctx.Fail("The token has been revoked.");
-                        }
+                        if (ctx.Principal?.Identity is not ClaimsIdentity token || !validator.IsLive(token)) ctx.Fail("The token has been revoked.");
                         return Task.CompletedTask;
                     },
                 };

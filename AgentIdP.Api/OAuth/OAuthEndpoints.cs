@@ -27,6 +27,9 @@ public static class OAuthEndpoints
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddReplicatedState<RevocationList, TokenRevoked>(RevocationList.PollInterval);
+        builder.Services.AddReplicatedState<TokenWatermarks, WatermarkChanged>(TokenWatermarks.PollInterval);
+        builder.Services.AddSingleton<TokenStateHousekeeping>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenStateHousekeeping>());
         builder.AddOAuthAuthentication();
         return builder;
     }

@@ -38,16 +38,20 @@ public sealed class RevocationList(NpgsqlDataSource db, ClusterEvents cluster, T
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>What was revoked since the last poll, then forgets revocations whose tokens have expired anyway.</summary>
+    /// <summary>
+    /// What was revoked since the last poll, then forgets revocations whose tokens have expired anyway: after exp plus
+    /// the clock skew validation allows, never at exp, or a revoked token would be accepted again for its last seconds.
+    /// </summary>
     public async Task LoadAsync(CancellationToken ct)
     {
         // Overlap the window a little: a row committed late with an earlier revoked_at is still picked up.
         var since = _seenUntil == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : _seenUntil.AddSeconds(-30);
         await using (var cmd = db.CreateCommand("""
-            SELECT jti, expires_at, revoked_at FROM revoked_tokens WHERE revoked_at >= @since AND expires_at > now()
+            SELECT jti, expires_at, revoked_at FROM revoked_tokens WHERE revoked_at >= @since AND expires_at > now() - @skew
             """))
         {
             cmd.Parameters.AddWithValue("since", since);
+            cmd.Parameters.AddWithValue("skew", TokenValidator.ClockSkew);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -64,7 +68,7 @@ public sealed class RevocationList(NpgsqlDataSource db, ClusterEvents cluster, T
         var now = clock.GetUtcNow();
         foreach (var (jti, expiresAt) in _revoked)
         {
-            if (expiresAt < now) _revoked.TryRemove(jti, out _);
+            if (expiresAt + TokenValidator.ClockSkew < now) _revoked.TryRemove(jti, out _);
         }
     }
 }

@@ -1,5 +1,6 @@
-using AgentIdP.Api.Auth;
+using System.Globalization;
 using System.Security.Claims;
+using AgentIdP.Api.Auth;
 using AgentIdP.Api.Keys;
 using AgentIdP.Api.Platform;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,14 @@ namespace AgentIdP.Api.OAuth;
 
 /// <summary>
 /// Checks AgentIdP's own access tokens: ES256 only, a published kid, this issuer and audience, within lifetime,
-/// not revoked. The API's bearer authentication and the introspection endpoint share it.
+/// not revoked, and not older than its client's or tenant's watermark. The API's bearer authentication and the
+/// introspection endpoint share it.
 /// </summary>
-public sealed class TokenValidator(SigningKeyStore keys, RevocationList revocations, TimeProvider clock, IOptions<IdentityOptions> options)
+public sealed class TokenValidator(SigningKeyStore keys, RevocationList revocations, TokenWatermarks watermarks, TimeProvider clock,
+    IOptions<IdentityOptions> options)
 {
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     public TokenValidationParameters Parameters { get; } = new()
@@ -25,7 +30,7 @@ public sealed class TokenValidator(SigningKeyStore keys, RevocationList revocati
         RequireSignedTokens = true,
         RequireExpirationTime = true,
         ValidateIssuerSigningKey = true,
-        ClockSkew = TimeSpan.FromSeconds(30),
+        ClockSkew = ClockSkew,
         IssuerSigningKeyResolver = (_, _, kid, _) => keys.VerificationKeys(kid),
         NameClaimType = Claims.Subject,
         LifetimeValidator = (notBefore, expires, _, p) =>
@@ -40,8 +45,19 @@ public sealed class TokenValidator(SigningKeyStore keys, RevocationList revocati
     {
         if (token.Length > 8192) return null;
         var result = await _handler.ValidateTokenAsync(token, Parameters);
-        if (!result.IsValid) return null;
-        var jti = result.ClaimsIdentity.FindFirst(Claims.TokenId)?.Value;
-        return jti is null || revocations.IsRevoked(jti) ? null : result.ClaimsIdentity;
+        return result.IsValid && IsLive(result.ClaimsIdentity) ? result.ClaimsIdentity : null;
+    }
+
+    /// <summary>
+    /// False when the token (its signature and lifetime already checked) was revoked by id, or issued before its client
+    /// or tenant had every earlier token ended (disabled, deleted, rotated with revocation, suspended). From memory.
+    /// </summary>
+    public bool IsLive(ClaimsIdentity token)
+    {
+        var jti = token.FindFirst(Claims.TokenId)?.Value;
+        if (jti is null || revocations.IsRevoked(jti)) return false;
+        if (!long.TryParse(token.FindFirst(Claims.IssuedAt)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var issuedAt)) return false;
+        Guid? tenant = Guid.TryParse(token.FindFirst(Claims.TenantId)?.Value, out var t) ? t : null;
+        return !watermarks.Ends(token.FindFirst(Claims.ClientId)?.Value, tenant, issuedAt);
     }
 }

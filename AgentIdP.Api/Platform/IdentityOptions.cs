@@ -13,6 +13,9 @@ public sealed class IdentityOptions
     /// <summary>Access token lifetime in seconds (<c>Identity:AccessTokenLifetimeSeconds</c>), 60 to 86,400.</summary>
     public int AccessTokenLifetimeSeconds { get; set; } = 3600;
 
+    /// <summary>The longest access token lifetime that may be configured (a day).</summary>
+    public const int MaxAccessTokenLifetimeSeconds = 86_400;
+
     /// <summary>
     /// Server-side key for the keyed hash of client secrets (<c>Identity:SecretPepper</c>, at least 32 characters).
     /// Every replica needs the same value; changing it invalidates every stored secret.
@@ -59,7 +62,7 @@ public sealed class IdentityOptions
             .Check(Uri.TryCreate(o.Issuer, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
                    && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment),
                 $"{Section}:{nameof(Issuer)}", $"must be an absolute http(s) URL without query or fragment (got '{o.Issuer}').")
-            .Check(o.AccessTokenLifetimeSeconds is >= 60 and <= 86_400,
+            .Check(o.AccessTokenLifetimeSeconds is >= 60 and <= MaxAccessTokenLifetimeSeconds,
                 $"{Section}:{nameof(AccessTokenLifetimeSeconds)}", $"must be between 60 and 86400 (got {o.AccessTokenLifetimeSeconds}).")
             .Check(o.SecretPepper.Length >= 32,
                 $"{Section}:{nameof(SecretPepper)}", "must be set to a random value of at least 32 characters, the same on every replica.")

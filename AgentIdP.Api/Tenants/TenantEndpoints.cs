@@ -9,7 +9,10 @@ using Npgsql;
 
 namespace AgentIdP.Api.Tenants;
 
-public sealed record Tenant(Guid Id, string Name, string Tier, DateTimeOffset CreatedAt);
+/// <param name="SuspendedAt">When the platform operator suspended the tenant; null while it is in service.</param>
+public sealed record Tenant(Guid Id, string Name, string Tier, DateTimeOffset CreatedAt, DateTimeOffset? SuspendedAt = null);
+
+public sealed record SuspendTenantRequest(string? Reason);
 
 public sealed record CreateTenantRequest(string? Name, string? Tier);
 
@@ -33,6 +36,13 @@ public static class TenantEndpoints
         platform.MapGet("", List).WithSummary("All tenants, newest first");
         platform.MapGet("/{id:guid}", Get).WithSummary("One tenant");
         platform.MapPut("/{id:guid}/tier", SetTier).WithSummary("Set a tenant's tier, upgrades and downgrades alike (support action)");
+        platform.MapPost("/{id:guid}/suspend", (Guid id, SuspendTenantRequest? request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct) =>
+                SetSuspended(id, true, request, user, tenants, ct))
+            .WithSummary("Suspend a tenant: its tokens end, its clients are refused, its agents' documents answer 404; its data stays");
+        platform.MapPost("/{id:guid}/resume", (Guid id, SuspendTenantRequest? request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct) =>
+                SetSuspended(id, false, request, user, tenants, ct))
+            .WithSummary("Resume a suspended tenant; tokens ended by the suspension stay ended");
+        platform.MapDelete("/{id:guid}", Delete).WithSummary("Delete a suspended tenant and everything it owns");
 
         var own = app.MapGroup("/api/tenant").WithTags("Tenant").RequireTenantAdmin();
         // Portal sign-in reads it: allowed over the daily quota, so an admin can sign in and upgrade.
@@ -76,13 +86,28 @@ public static class TenantEndpoints
             ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
     }
 
+    private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> SetSuspended(
+        Guid id, bool suspend, SuspendTenantRequest? request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct)
+    {
+        if (request?.Reason is { Length: > 500 }) return Problems.BadRequest("reason must be at most 500 characters.");
+        return await tenants.SetSuspendedAsync(id, suspend, user.Actor(), request?.Reason, ct) is { } tenant
+            ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, TenantStore tenants, CancellationToken ct) =>
+        await tenants.DeleteAsync(id, ct) switch
+        {
+            TenantStore.Deletion.Deleted => TypedResults.NoContent(),
+            TenantStore.Deletion.NotSuspended => Problems.Conflict("Suspend the tenant before deleting it."),
+            TenantStore.Deletion.Subscribed => Problems.Conflict("The tenant has a Stripe subscription; set its tier to free (which ends it) before deleting it."),
+            _ => Problems.NotFound("tenant"),
+        };
+
     private static async Task<Results<Ok<RotatedSecret>, ProblemHttpResult>> RotateAdminSecret(
         RotateSecretRequest? request, ClaimsPrincipal user, TenantStore tenants, IOptions<IdentityOptions> options, CancellationToken ct)
     {
-        if (options.Value.SecretGrace(request?.GracePeriodSeconds) is not { } grace)
-        {
-            return Problems.BadRequest($"gracePeriodSeconds must be {IdentityOptions.SecretGraceRange}.");
-        }
-        return TypedResults.Ok(await tenants.RotateAdminSecretAsync(user.TenantId(), user.Actor(), grace, ct));
+        var (rotation, error) = RotateSecretRequest.Resolve(request, options.Value);
+        if (rotation is null) return Problems.BadRequest(error!);
+        return TypedResults.Ok(await tenants.RotateAdminSecretAsync(user.TenantId(), user.Actor(), rotation, ct));
     }
 }

@@ -52,6 +52,25 @@ public static class TestApi
             created["clientSecret"]!.GetValue<string>(), agent);
     }
 
+    /// <summary>Whether introspection (as the tenant's admin) says the token is active.</summary>
+    public static async Task<bool> IsActiveAsync(this HttpClient http, TenantCredentials caller, string token)
+    {
+        using var response = await http.PostAsync("/oauth2/introspect", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token, ["client_id"] = caller.ClientId, ["client_secret"] = caller.ClientSecret,
+        }));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"introspection failed: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!["active"]!.GetValue<bool>();
+    }
+
+    /// <summary>The status the API answers a bearer call with: 401 for a dead token, else what the call earns.</summary>
+    public static async Task<HttpStatusCode> CallAsync(this HttpClient http, string path, string token)
+    {
+        using var response = await http.SendAsync(Authorized(HttpMethod.Get, path, token));
+        return response.StatusCode;
+    }
+
     /// <summary>Sends JSON with a bearer token and returns the JSON answer; throws on a non-success status.</summary>
     public static async Task<JsonObject> SendJsonAsync(this HttpClient http, HttpMethod method, string path, string token, object? body = null)
     {
