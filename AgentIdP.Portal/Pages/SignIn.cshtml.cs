@@ -53,6 +53,8 @@ public sealed class SignInModel(TokenEndpoint tokenEndpoint, SessionStore sessio
         PortalSession session;
         try
         {
+            // Signing in again over a live session replaces it rather than leaving it behind in Redis.
+            if (PortalSession.Of(HttpContext) is { } previous) await sessions.EndAsync(previous, "replaced by a new sign-in");
             session = await sessions.StartAsync(tenant.Value, credentials.ClientId, token);
         }
         catch (SessionStoreUnavailableException)

@@ -35,7 +35,7 @@ public sealed partial class SessionStore(
         var now = clock.GetUtcNow();
         var session = new PortalSession(NewId(), tenant.Id, tenant.Name, clientId, token.AccessToken!, token.ExpiresAt, now, now);
         var ttl = TimeLeft(session, now);
-        if (ttl <= TimeSpan.Zero) throw new InvalidOperationException("The API issued an access token that expires within a minute.");
+        if (ttl <= TimeSpan.Zero) throw new InvalidOperationException("The API issued an access token that has already expired.");
         await Redis(db => db.StringSetAsync(Key(session.Id), Serialize(session), ttl, When.NotExists));
         LogStarted(logger, tenant.Id, clientId);
         return session;
@@ -74,11 +74,18 @@ public sealed partial class SessionStore(
 
     /// <summary>How long the session has before its first limit, from <paramref name="now"/>.</summary>
     public TimeSpan TimeLeft(PortalSession session, DateTimeOffset now) =>
-        Min(session.LastSeenAt + _limits.IdleTimeout, session.CreatedAt + _limits.AbsoluteLifetime, session.TokenExpiresAt - TokenMargin) - now;
+        Min(session.LastSeenAt + _limits.IdleTimeout, session.CreatedAt + _limits.AbsoluteLifetime, TokenUsableUntil(session)) - now;
+
+    /// <summary>A minute before the token expires, or a quarter of its life before for the API's shortest tokens.</summary>
+    private static DateTimeOffset TokenUsableUntil(PortalSession s)
+    {
+        var quarter = (s.TokenExpiresAt - s.CreatedAt) / 4;
+        return s.TokenExpiresAt - (quarter < TokenMargin ? quarter : TokenMargin);
+    }
 
     private string EndReason(PortalSession s, DateTimeOffset now) =>
         now >= s.CreatedAt + _limits.AbsoluteLifetime ? "absolute lifetime"
-        : now >= s.TokenExpiresAt - TokenMargin ? "access token expiry"
+        : now >= TokenUsableUntil(s) ? "access token expiry"
         : "idle timeout";
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) => a < b ? (a < c ? a : c) : (b < c ? b : c);

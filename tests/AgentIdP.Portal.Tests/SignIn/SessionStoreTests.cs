@@ -69,6 +69,18 @@ public sealed class SessionStoreTests(PortalFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_the_apis_shortest_tokens_a_session_ends_a_quarter_of_the_token_life_before_it_expires()
+    {
+        var session = await StartAsync(tokenLifetime: TimeSpan.FromSeconds(60));
+
+        _clock.Advance(TimeSpan.FromSeconds(44));
+        Assert.NotNull(await _store.ResumeAsync(session.Id));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Null(await _store.ResumeAsync(session.Id));
+    }
+
+    [Fact]
     public async Task Redis_drops_a_session_by_itself_no_later_than_its_idle_timeout()
     {
         var session = await StartAsync(tokenLifetime: TimeSpan.FromHours(24));

@@ -51,6 +51,23 @@ public sealed class SessionTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task Signing_in_again_replaces_the_session_with_a_new_one()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.SignInAsync(admin);
+        var first = SessionCookie.SessionId(fixture.Portal, (await browser.SessionCookieAsync())!.Value);
+
+        await browser.SignInAsync(admin);
+        var second = SessionCookie.SessionId(fixture.Portal, (await browser.SessionCookieAsync())!.Value);
+
+        Assert.NotEqual(first, second);
+        Assert.False(await SessionCookie.InRedisAsync(fixture.Portal, first));
+        Assert.True(await SessionCookie.InRedisAsync(fixture.Portal, second));
+        await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+    }
+
+    [Fact]
     public async Task The_session_cookie_is_secure_http_only_and_same_site_lax()
     {
         var admin = await fixture.Api.CreateTenantAsync();
