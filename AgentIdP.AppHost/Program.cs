@@ -24,6 +24,8 @@ api.WithEnvironment("Identity__Issuer", api.GetEndpoint("http"));
 
 builder.AddProject<Projects.AgentIdP_Portal>(ResourceNames.Portal)
     .WithReference(api).WaitFor(api)
+    // Portal sessions live in Redis (docs/portal.md, "Sessions").
+    .WithReference(infra.Cache).WaitFor(infra.CacheServer)
     .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health)
     .WithExternalHttpEndpoints();

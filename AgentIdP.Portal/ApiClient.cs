@@ -9,10 +9,10 @@ namespace AgentIdP.Portal;
 
 /// <summary>
 /// The portal's only way to the data: the API, found through service discovery as <c>http://api</c>. Calls made
-/// for the signed-in tenant admin carry a bearer token from <see cref="AccessTokens"/>; a 401 ends the session
+/// for the signed-in tenant admin carry the access token of their <see cref="PortalSession"/>; a 401 ends the session
 /// (<see cref="ApiSessionExpiredException"/>), any other failure comes back as an <see cref="ApiProblem"/>.
 /// </summary>
-public sealed partial class ApiClient(HttpClient http, AccessTokens tokens, IHttpContextAccessor context)
+public sealed partial class ApiClient(HttpClient http, IHttpContextAccessor context)
 {
     public HttpClient Http => http;
 
@@ -31,34 +31,27 @@ public sealed partial class ApiClient(HttpClient http, AccessTokens tokens, IHtt
         }
     }
 
-    /// <summary>The tenant these credentials administer; used at sign-in, before there is a cookie.</summary>
-    public Task<ApiResult<Tenant>> GetTenantAsync(ClientCredentials credentials, CancellationToken ct) =>
-        SendAsync<Tenant>(credentials, HttpMethod.Get, ApiPaths.Tenant, body: null, ct);
+    /// <summary>The tenant an access token's client administers; used at sign-in, before there is a session.</summary>
+    public Task<ApiResult<Tenant>> GetTenantAsync(string accessToken, CancellationToken ct) =>
+        SendAsync<Tenant>(accessToken, HttpMethod.Get, ApiPaths.Tenant, body: null, ct);
 
     private Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
-        SendAsync<T>(CurrentCredentials(), method, path, body, ct);
+        SendAsync<T>(CurrentAccessToken(), method, path, body, ct);
 
-    private ClientCredentials CurrentCredentials() =>
-        context.HttpContext?.User.Credentials() ?? throw new ApiSessionExpiredException("No signed-in client.");
+    private string CurrentAccessToken() =>
+        (context.HttpContext is { } page ? PortalSession.Of(page)?.AccessToken : null)
+        ?? throw new ApiSessionExpiredException("No signed-in session.");
 
-    private async Task<ApiResult<T>> SendAsync<T>(ClientCredentials credentials, HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<ApiResult<T>> SendAsync<T>(string accessToken, HttpMethod method, string path, object? body, CancellationToken ct)
     {
-        var token = await tokens.GetAsync(credentials, ct);
-        if (!token.Succeeded)
-        {
-            if (token.Error.RejectsCredentials) throw new ApiSessionExpiredException(token.Error.Message);
-            return ApiResult<T>.Failed(new ApiProblem(StatusCodes.Status503ServiceUnavailable, "Could not get an access token", token.Error.Message));
-        }
-
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: ApiJson.Options);
         try
         {
             using var response = await http.SendAsync(request, ct);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                tokens.Forget(credentials.ClientId);
                 throw new ApiSessionExpiredException($"The API answered 401 to {method} {path}.");
             }
             if (!response.IsSuccessStatusCode)

@@ -54,8 +54,11 @@ public static class PortalRoutes
 /// <summary>Why the sign-in page is shown, so it can say so.</summary>
 public static class SignInReason
 {
-    /// <summary>The API stopped accepting the stored credentials (for example the secret was rotated).</summary>
+    /// <summary>The API stopped accepting the session's access token (for example it was revoked).</summary>
     public const string Expired = "expired";
+
+    /// <summary>The cookie named a session that no longer exists: signed out elsewhere, idle or past its lifetime.</summary>
+    public const string Ended = "ended";
 
     public const string SignedOut = "signed-out";
 }

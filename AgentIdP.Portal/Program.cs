@@ -1,15 +1,18 @@
 using AgentIdP.Portal;
 using AgentIdP.Portal.SignIn;
+using AgentIdP.Portal.Transport;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddPortalTransport();
 builder.AddPortalSignIn();
 builder.AddApiClient();
 builder.AddPortalPages();
 
 var app = builder.Build();
 
+app.UsePortalTransport();
 app.UseExceptionHandler(PortalRoutes.Error);
 app.UseStatusCodePagesWithReExecute(PortalRoutes.Error, "?status={0}");
 app.UsePortalSignIn();

@@ -17,6 +17,13 @@ public sealed class ErrorModel : PageModel
             Title = "Page not found";
             Message = "There is no page at this address.";
         }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // The one 503 the portal itself answers: the cookie handler could not reach the session store.
+            Title = "Sessions are unavailable";
+            Message = "The portal cannot check your session right now because its session store does not answer. "
+                      + "Your session has not ended; try again in a moment.";
+        }
         else if (status is >= 400 and < 500)
         {
             Title = "Request not accepted";

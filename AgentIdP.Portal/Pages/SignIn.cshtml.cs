@@ -8,8 +8,9 @@ namespace AgentIdP.Portal.Pages;
 
 /// <summary>
 /// Signs a tenant admin in: the credentials must obtain a token from the API, then name the tenant they administer.
+/// The secret is used for that one token request and then dropped; the session keeps only the token.
 /// </summary>
-public sealed class SignInModel(TokenEndpoint tokenEndpoint, AccessTokens tokens, ApiClient api) : PageModel
+public sealed class SignInModel(TokenEndpoint tokenEndpoint, SessionStore sessions, ApiClient api) : PageModel
 {
     [BindProperty]
     public SignInForm Input { get; set; } = new();
@@ -33,16 +34,14 @@ public sealed class SignInModel(TokenEndpoint tokenEndpoint, AccessTokens tokens
         if (!ModelState.IsValid) return Page();
 
         var credentials = new ClientCredentials(Input.ClientId.Trim(), Input.ClientSecret);
-        // Always ask the token endpoint: a cached token proves nothing about the secret typed now.
         var token = await tokenEndpoint.RequestAsync(credentials, ct);
         if (!token.Succeeded)
         {
             Failure = (token.Error.Message, token.Error.Error);
             return Page();
         }
-        tokens.Remember(credentials, token);
 
-        var tenant = await api.GetTenantAsync(credentials, ct);
+        var tenant = await api.GetTenantAsync(token.AccessToken, ct);
         if (!tenant.Succeeded)
         {
             Failure = (tenant.Problem.Status == StatusCodes.Status403Forbidden
@@ -51,9 +50,25 @@ public sealed class SignInModel(TokenEndpoint tokenEndpoint, AccessTokens tokens
             return Page();
         }
 
-        await HttpContext.SignInAsync(PortalSignIn.Scheme, PortalClaims.Principal(credentials, tenant.Value));
+        PortalSession session;
+        try
+        {
+            // Signing in again over a live session replaces it rather than leaving it behind in Redis.
+            if (PortalSession.Of(HttpContext) is { } previous) await sessions.EndAsync(previous, "replaced by a new sign-in");
+            session = await sessions.StartAsync(tenant.Value, credentials.ClientId, token);
+        }
+        catch (SessionStoreUnavailableException)
+        {
+            Failure = (UnavailableMessage, null);
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Page();
+        }
+        await HttpContext.SignInAsync(PortalSignIn.Scheme, PortalClaims.Principal(session));
         return LocalRedirect(!string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : PortalRoutes.Agents);
     }
+
+    public const string UnavailableMessage =
+        "The portal cannot reach its session store right now, so nobody can sign in. Try again in a moment.";
 
     public sealed class SignInForm
     {

@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AgentIdP.Portal.Pages;
 
-/// <summary>Signing out is a POST (a link could be followed by a prefetcher); a GET offers the button.</summary>
-public sealed class SignOutModel(AccessTokens tokens) : PageModel
+/// <summary>
+/// Signing out is a POST (a link could be followed by a prefetcher); a GET offers the button. The session is deleted
+/// from Redis, so a copy of the cookie stops working too.
+/// </summary>
+public sealed class SignOutModel(SessionStore sessions) : PageModel
 {
     public void OnGet()
     {
@@ -14,7 +17,7 @@ public sealed class SignOutModel(AccessTokens tokens) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (User.Credentials() is { } credentials) tokens.Forget(credentials.ClientId);
+        if (PortalSession.Of(HttpContext) is { } session) await sessions.EndAsync(session, "signed out");
         await HttpContext.SignOutAsync(PortalSignIn.Scheme);
         return LocalRedirect(PortalRoutes.SignInAgain(SignInReason.SignedOut, returnUrl: null));
     }

@@ -4,29 +4,25 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 namespace AgentIdP.Portal.SignIn;
 
 /// <summary>
-/// The claims in the portal's sign-in cookie. The cookie is encrypted with Data Protection, so the client secret
-/// it carries is readable only by the portal, which needs it to get API tokens for the signed-in tenant admin.
+/// The claims in the portal's sign-in cookie: the session id, which is only a key to the session in Redis, and the
+/// tenant for display. No credential is in the cookie: the secret is never kept, the access token stays in Redis.
 /// </summary>
 public static class PortalClaims
 {
-    public const string ClientId = "agentidp:client_id";
-    public const string ClientSecret = "agentidp:client_secret";
+    public const string SessionId = "agentidp:session_id";
     public const string TenantId = "agentidp:tenant_id";
     public const string TenantName = ClaimTypes.Name;
 
-    public static ClaimsPrincipal Principal(ClientCredentials credentials, Tenant tenant) =>
+    public static ClaimsPrincipal Principal(PortalSession session) =>
         new(new ClaimsIdentity(
             [
-                new Claim(ClientId, credentials.ClientId),
-                new Claim(ClientSecret, credentials.ClientSecret),
-                new Claim(TenantId, tenant.Id),
-                new Claim(TenantName, tenant.Name),
+                new Claim(SessionId, session.Id),
+                new Claim(TenantId, session.TenantId),
+                new Claim(TenantName, session.TenantName),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme, TenantName, ClaimTypes.Role));
 
-    /// <summary>The signed-in tenant admin's credentials, or null when nobody is signed in.</summary>
-    public static ClientCredentials? Credentials(this ClaimsPrincipal user) =>
-        user.FindFirstValue(ClientId) is { } id && user.FindFirstValue(ClientSecret) is { } secret ? new(id, secret) : null;
+    public static string? SessionIdOf(this ClaimsPrincipal user) => user.FindFirstValue(SessionId);
 
     public static string? TenantNameOf(this ClaimsPrincipal user) => user.FindFirstValue(TenantName);
 }

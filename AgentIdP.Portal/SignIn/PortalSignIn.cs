@@ -1,42 +1,61 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace AgentIdP.Portal.SignIn;
 
 /// <summary>
-/// Sign-in with tenant-admin client credentials, kept in an encrypted cookie; every page but the public ones needs it.
+/// Sign-in with tenant-admin client credentials, exchanged at once for an access token held in a server-side session
+/// (<see cref="SessionStore"/>); the cookie carries only the session id. Every page but the public ones needs it.
 /// </summary>
 public static class PortalSignIn
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string CookieName = "agentidp.portal";
 
-    /// <summary>How long a sign-in lasts without use; the API decides how long the credentials themselves stay good.</summary>
-    public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(8);
-
     /// <summary>Pages anyone may see.</summary>
     public static readonly string[] PublicPages = [PortalRoutes.Pages.Home, PortalRoutes.Pages.Error, PortalRoutes.Pages.SignIn];
 
     public static WebApplicationBuilder AddPortalSignIn(this WebApplicationBuilder builder)
     {
+        builder.AddRedisClient(ResourceNames.Cache, configureSettings: s => s.DisableHealthChecks = true, configureOptions: o =>
+        {
+            // Start and keep running while Redis is away; requests needing a session then fail fast with a 503.
+            o.AbortOnConnectFail = false;
+            o.ConnectTimeout = 2000;
+            o.SyncTimeout = 1000;
+            o.AsyncTimeout = 1000;
+            o.BacklogPolicy = BacklogPolicy.FailFast;
+        });
+        builder.Services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>("sessions", HealthStatus.Degraded);
+
+        builder.Services.AddOptions<PortalSessionOptions>().BindConfiguration(PortalSessionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PortalSessionOptions>, PortalSessionOptions.Validator>();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddTransient<AccessTokens>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddScoped<SessionCookieEvents>();
         builder.Services.AddHttpClient<TokenEndpoint>(c => c.BaseAddress = ApiClientExtensions.ApiBaseAddress);
 
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
         {
             o.Cookie.Name = CookieName;
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = IdleTimeout;
-            o.SlidingExpiration = true;
+            // Behind a TLS-terminating proxy the request may look like http; the cookie must never go out in clear.
+            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            // The session in Redis decides how long a sign-in lasts; the cookie is only a pointer and is never renewed.
+            o.SlidingExpiration = false;
+            o.EventsType = typeof(SessionCookieEvents);
             o.LoginPath = PortalRoutes.SignIn;
             o.LogoutPath = PortalRoutes.SignOut;
             o.AccessDeniedPath = PortalRoutes.SignIn;
             o.ReturnUrlParameter = PortalRoutes.ReturnUrlParameter;
         });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(Scheme)
+            .Configure<IOptions<PortalSessionOptions>>((o, sessions) => o.ExpireTimeSpan = sessions.Value.AbsoluteLifetime);
         builder.Services.AddAuthorization();
         return builder;
     }
@@ -46,5 +65,22 @@ public static class PortalSignIn
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+}
+
+/// <summary>Redis away leaves the portal up (it says why nobody can sign in) but not healthy.</summary>
+internal sealed class SessionStoreHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1), ct);
+            return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
+        }
+        catch (Exception e) when (SessionStore.IsUnavailable(e))
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, e.Message);
+        }
     }
 }

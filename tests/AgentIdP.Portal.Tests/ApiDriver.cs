@@ -34,6 +34,20 @@ public sealed class ApiDriver(Uri apiUrl)
     public async Task RotateAdminSecretAsync(TenantAdmin admin) =>
         await _http.SendJsonAsync(HttpMethod.Post, "/api/tenant/credentials/rotate", await AdminTokenAsync(admin), new { gracePeriodSeconds = 0 });
 
+    /// <summary>Revokes an access token (RFC 7009) as the platform operator, who may revoke any tenant's token.</summary>
+    public async Task RevokeAsync(string accessToken)
+    {
+        using var form = new FormUrlEncodedContent(
+        [
+            new("client_id", ApiFactory.PlatformAdminClientId),
+            new("client_secret", ApiFactory.PlatformAdminSecret),
+            new("token", accessToken),
+        ]);
+        using var response = await _http.PostAsync("/oauth2/revoke", form);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"revoke failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     private Task<string> AdminTokenAsync(TenantAdmin admin) => _http.TokenAsync(admin.ClientId, admin.ClientSecret);
 }
 

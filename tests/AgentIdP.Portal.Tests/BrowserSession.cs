@@ -7,6 +7,14 @@ public sealed class BrowserSession(IBrowserContext context, IPage page) : IAsync
 {
     public IPage Page => page;
 
+    public IBrowserContext Context => context;
+
+    /// <summary>The portal's sign-in cookie as the browser holds it, or null when there is none.</summary>
+    public async Task<Cookie?> SessionCookieAsync() =>
+        (await context.CookiesAsync()).FirstOrDefault(c => c.Name == Portal.SignIn.PortalSignIn.CookieName) is { } c
+            ? new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, Secure = c.Secure, HttpOnly = c.HttpOnly, SameSite = c.SameSite }
+            : null;
+
     public async Task SignInAsync(TenantAdmin admin) => await SignInAsync(admin.ClientId, admin.ClientSecret);
 
     public async Task SignInAsync(string clientId, string clientSecret, string path = PortalRoutes.SignIn)

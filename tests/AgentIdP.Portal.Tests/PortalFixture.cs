@@ -20,6 +20,7 @@ public sealed class PortalFixture : IAsyncLifetime
         new(global::AgentIdP.Api.Demo.DemoSeed.TenantId, "Demo Tenant", global::AgentIdP.Api.Demo.DemoSeed.AdminClientId, "demo-admin-secret-for-portal-tests-0123456789");
 
     public Uri ApiUrl { get; private set; } = null!;
+    public string RedisConnectionString { get; private set; } = null!;
     public Uri PortalUrl { get; private set; } = null!;
     public ApiDriver Api { get; private set; } = null!;
     public PortalFactory Portal => _portal ?? throw new InvalidOperationException("The fixture has not started.");
@@ -40,9 +41,8 @@ public sealed class PortalFixture : IAsyncLifetime
         ApiUrl = ServerAddress.Of(_api.Services);
         Api = new ApiDriver(ApiUrl);
 
-        _portal = new PortalFactory(ApiUrl);
-        _portal.UseKestrel(0);
-        _portal.StartServer();
+        RedisConnectionString = (await Servers.SharedAsync()).RedisConnectionString;
+        _portal = StartPortal(new PortalFactory(ApiUrl, RedisConnectionString));
         PortalUrl = ServerAddress.Of(_portal.Services);
 
         _playwright = await Playwright.CreateAsync();
@@ -53,11 +53,33 @@ public sealed class PortalFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A browser context of its own (cookies included) with the portal as base URL.</summary>
-    public async Task<BrowserSession> NewSessionAsync()
+    /// <summary>
+    /// A second portal on the same API and Redis, for a test that needs other settings or a clock of its own; the test
+    /// disposes it.
+    /// </summary>
+    public PortalFactory StartPortal(Dictionary<string, string?> settings, TimeProvider? clock = null) =>
+        StartPortal(NewPortal(settings, clock));
+
+    /// <summary>A second portal, not started: its host is built on first use of its services (a test of startup itself).</summary>
+    public PortalFactory NewPortal(Dictionary<string, string?> settings, TimeProvider? clock = null)
+    {
+        var portal = new PortalFactory(ApiUrl, RedisConnectionString) { Clock = clock };
+        foreach (var (key, value) in settings) portal.Settings[key] = value;
+        return portal;
+    }
+
+    private static PortalFactory StartPortal(PortalFactory portal)
+    {
+        portal.UseKestrel(0);
+        portal.StartServer();
+        return portal;
+    }
+
+    /// <summary>A browser context of its own (cookies included) with the portal (or <paramref name="portalUrl"/>) as base URL.</summary>
+    public async Task<BrowserSession> NewSessionAsync(Uri? portalUrl = null)
     {
         var context = await (_browser ?? throw new InvalidOperationException("The fixture has not started."))
-            .NewContextAsync(new BrowserNewContextOptions { BaseURL = PortalUrl.ToString() });
+            .NewContextAsync(new BrowserNewContextOptions { BaseURL = (portalUrl ?? PortalUrl).ToString() });
         // Generous: a CI machine runs several test projects at once on two cores; a real failure still fails.
         context.SetDefaultTimeout(60_000);
         context.SetDefaultNavigationTimeout(60_000);
@@ -66,7 +88,8 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>A client of the portal that neither follows redirects nor keeps cookies, to see each answer as sent.</summary>
-    public HttpClient PortalClient() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = PortalUrl };
+    public HttpClient PortalClient(Uri? portalUrl = null) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = portalUrl ?? PortalUrl };
 
     public async Task DisposeAsync()
     {

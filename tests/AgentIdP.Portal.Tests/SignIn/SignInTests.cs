@@ -1,6 +1,5 @@
 using System.Net;
 using AgentIdP.Portal.SignIn;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -84,37 +83,29 @@ public sealed class SignInTests(PortalFixture fixture)
     }
 
     [Fact]
-    public async Task When_the_api_stops_accepting_the_stored_secret_the_portal_signs_out_and_asks_to_sign_in_again()
+    public async Task When_the_api_refuses_the_sessions_token_the_session_ends_and_sign_in_is_asked_for_again()
     {
         var admin = await fixture.Api.CreateTenantAsync();
         await using var browser = await fixture.NewSessionAsync();
         await browser.SignInAsync(admin);
+        var cookie = (await browser.SessionCookieAsync())!;
+        var session = (await SessionCookie.SessionAsync(fixture.Portal, cookie.Value))!;
 
+        // What rotating the admin's secret with token revocation does: the old secret and the tokens it got are dead.
         await fixture.Api.RotateAdminSecretAsync(admin);
-        // The token the portal holds stays valid until it expires; the secret is what the rotation killed.
-        fixture.Portal.Services.GetRequiredService<AccessTokens>().Forget(admin.ClientId);
-        await browser.Page.GotoAsync(PortalRoutes.Agents);
-
-        Assert.Contains(PortalRoutes.SignIn, browser.Page.Url);
-        await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("no longer accepts");
-        await browser.Page.GotoAsync(PortalRoutes.Agents);
-        Assert.Contains(PortalRoutes.SignIn, browser.Page.Url);
-    }
-
-    [Fact]
-    public async Task When_the_api_answers_401_the_portal_signs_out_and_asks_to_sign_in_again()
-    {
-        var admin = await fixture.Api.CreateTenantAsync();
-        await using var browser = await fixture.NewSessionAsync();
-        await browser.SignInAsync(admin);
-
-        // A token the API will not accept, as after a key rotation or a revocation.
-        fixture.Portal.Services.GetRequiredService<AccessTokens>()
-            .Remember(admin.Credentials, TokenResult.Issued("not-a-token", DateTimeOffset.UtcNow.AddHours(1)));
+        await fixture.Api.RevokeAsync(session.AccessToken);
         await browser.Page.GotoAsync("/agents?page=1");
 
         Assert.Contains(PortalRoutes.SignIn, browser.Page.Url);
         Assert.Contains(Uri.EscapeDataString("/agents?page=1"), browser.Page.Url);
-        await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("Sign in again");
+        await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("no longer accepts");
+        Assert.False(await SessionCookie.InRedisAsync(fixture.Portal, session.Id));
+        Assert.Null(await browser.SessionCookieAsync());
+
+        // A copy of the cookie taken before is refused too: the session it names is gone.
+        await using var copy = await fixture.NewSessionAsync();
+        await copy.Context.AddCookiesAsync([cookie]);
+        await copy.Page.GotoAsync(PortalRoutes.Agents);
+        Assert.Contains(PortalRoutes.SignIn, copy.Page.Url);
     }
 }

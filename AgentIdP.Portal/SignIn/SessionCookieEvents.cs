@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AgentIdP.Portal.SignIn;
+
+/// <summary>
+/// Turns the cookie's session id into the live session on every request. A cookie whose session has ended (sign-out,
+/// a timeout, the API refusing its token) is rejected and deleted; when Redis does not answer the request is refused
+/// with 503, and the cookie is kept for when it does.
+/// </summary>
+public sealed partial class SessionCookieEvents(SessionStore sessions, ILogger<SessionCookieEvents> logger) : CookieAuthenticationEvents
+{
+    private static readonly object Outcome = new();
+    private const string Ended = "ended";
+    private const string Unavailable = "unavailable";
+
+    public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
+    {
+        var http = context.HttpContext;
+        try
+        {
+            var session = context.Principal?.SessionIdOf() is { } id ? await sessions.ResumeAsync(id) : null;
+            if (session is not null)
+            {
+                session.AttachTo(http);
+                return;
+            }
+            http.Items[Outcome] = Ended;
+            context.RejectPrincipal();
+            await http.SignOutAsync(PortalSignIn.Scheme);
+        }
+        catch (SessionStoreUnavailableException e)
+        {
+            LogStoreUnavailable(logger, e.InnerException?.Message ?? e.Message);
+            http.Items[Outcome] = Unavailable;
+            context.RejectPrincipal();
+        }
+    }
+
+    public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        switch (context.HttpContext.Items[Outcome])
+        {
+            case Unavailable:
+                // Fail closed, but say so: the error page explains that sessions cannot be checked right now.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "5";
+                return Task.CompletedTask;
+            case Ended:
+                context.RedirectUri = QueryHelpers.AddQueryString(context.RedirectUri, PortalRoutes.ReasonParameter, SignInReason.Ended);
+                break;
+        }
+        return base.RedirectToLogin(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session store unavailable; request refused with 503: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string reason);
+}

@@ -1,0 +1,138 @@
+using System.Text;
+using AgentIdP.Portal.SignIn;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AgentIdP.Portal.Tests.SignIn;
+
+/// <summary>Server-side sessions, seen from the browser: what the cookie holds and what makes it stop working.</summary>
+[Collection(PortalCollection.Name)]
+public sealed class SessionTests(PortalFixture fixture)
+{
+    [Fact]
+    public async Task A_copied_session_cookie_is_sent_to_sign_in_once_its_owner_has_signed_out()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var owner = await fixture.NewSessionAsync();
+        await owner.SignInAsync(admin);
+        var copied = (await owner.SessionCookieAsync())!;
+
+        await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(owner.Page.Locator("#signin-reason")).ToContainTextAsync("signed out");
+
+        await using var thief = await fixture.NewSessionAsync();
+        await thief.Context.AddCookiesAsync([copied]);
+        await thief.Page.GotoAsync(PortalRoutes.Agents);
+
+        Assert.Contains(PortalRoutes.SignIn, thief.Page.Url);
+        await Expect(thief.Page.Locator("#signin-reason")).ToContainTextAsync("Your session has ended");
+        await Expect(thief.Page.Locator("#tenant-name")).ToHaveCountAsync(0);
+        Assert.False(await SessionCookie.InRedisAsync(fixture.Portal, SessionCookie.SessionId(fixture.Portal, copied.Value)));
+    }
+
+    [Fact]
+    public async Task The_session_cookie_holds_a_session_id_and_the_tenant_but_neither_the_secret_nor_the_access_token()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.SignInAsync(admin);
+        var cookie = (await browser.SessionCookieAsync())!;
+
+        var plaintext = Encoding.UTF8.GetString(SessionCookie.Plaintext(fixture.Portal, cookie.Value));
+        var session = (await SessionCookie.SessionAsync(fixture.Portal, cookie.Value))!;
+
+        Assert.DoesNotContain(admin.ClientSecret, plaintext);
+        Assert.DoesNotContain(session.AccessToken, plaintext);
+        Assert.Contains(session.Id, plaintext);
+        var claims = SessionCookie.Ticket(fixture.Portal, cookie.Value).Principal.Claims.Select(c => c.Type).Order().ToArray();
+        Assert.Equal(new[] { PortalClaims.SessionId, PortalClaims.TenantId, PortalClaims.TenantName }.Order(), claims);
+        Assert.Equal(admin.TenantName, session.TenantName);
+    }
+
+    [Fact]
+    public async Task Signing_in_again_replaces_the_session_with_a_new_one()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.SignInAsync(admin);
+        var first = SessionCookie.SessionId(fixture.Portal, (await browser.SessionCookieAsync())!.Value);
+
+        await browser.SignInAsync(admin);
+        var second = SessionCookie.SessionId(fixture.Portal, (await browser.SessionCookieAsync())!.Value);
+
+        Assert.NotEqual(first, second);
+        Assert.False(await SessionCookie.InRedisAsync(fixture.Portal, first));
+        Assert.True(await SessionCookie.InRedisAsync(fixture.Portal, second));
+        await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+    }
+
+    [Fact]
+    public async Task The_session_cookie_is_secure_http_only_and_same_site_lax()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.SignInAsync(admin);
+
+        var cookie = (await browser.SessionCookieAsync())!;
+
+        Assert.True(cookie.Secure);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+    }
+
+    [Fact]
+    public async Task A_session_left_unused_past_the_idle_timeout_sends_the_browser_to_sign_in()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = fixture.StartPortal(new() { ["Portal:Sessions:IdleTimeout"] = "00:10:00" }, clock);
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync(ServerAddress.Of(portal.Services));
+        await browser.SignInAsync(admin);
+        var sessionId = SessionCookie.SessionId(portal, (await browser.SessionCookieAsync())!.Value);
+
+        // Used within the timeout, the session goes on, however long it lasts in total.
+        clock.Advance(TimeSpan.FromMinutes(9));
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+        await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+        clock.Advance(TimeSpan.FromMinutes(9));
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+        await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+
+        Assert.Contains(PortalRoutes.SignIn, browser.Page.Url);
+        await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("Your session has ended");
+        Assert.False(await SessionCookie.InRedisAsync(portal, sessionId));
+    }
+
+    [Fact]
+    public async Task Without_redis_nobody_can_sign_in_and_a_signed_in_admin_gets_a_503_page_that_keeps_the_session()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var portal = fixture.StartPortal(new() { [$"ConnectionStrings:{ResourceNames.Cache}"] = $"127.0.0.1:{ClosedPort()}" });
+        var cutOff = ServerAddress.Of(portal.Services);
+        await using var browser = await fixture.NewSessionAsync();
+
+        await browser.SignInAsync(admin.ClientId, admin.ClientSecret, new Uri(cutOff, PortalRoutes.SignIn).ToString());
+        await Expect(browser.Page.Locator("#signin-error")).ToContainTextAsync("cannot reach its session store");
+        Assert.Null(await browser.SessionCookieAsync());
+
+        // Signed in on the portal that reaches Redis, the same cookie is refused, not ended, where Redis is out of reach.
+        await browser.SignInAsync(admin);
+        var response = await browser.Page.GotoAsync(new Uri(cutOff, PortalRoutes.Agents).ToString());
+
+        Assert.Equal(503, response!.Status);
+        await Expect(browser.Page.Locator("h1")).ToHaveTextAsync("Sessions are unavailable");
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+        await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
