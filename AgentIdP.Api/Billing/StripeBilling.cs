@@ -28,6 +28,7 @@ public sealed partial class StripeBilling(
     {
         ApiKey = options.Value.SecretKey,
         ApiBase = string.IsNullOrEmpty(options.Value.ApiBase) ? null : options.Value.ApiBase,
+        HttpClient = new SystemNetHttpClient(new HttpClient { Timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds) }, maxNetworkRetries: 2),
     }));
 
     public bool Configured => _options.Configured;
@@ -39,6 +40,17 @@ public sealed partial class StripeBilling(
     public InvoiceService Invoices => new(_client.Value);
 
     public SessionService CheckoutSessions => new(_client.Value);
+
+    /// <summary>
+    /// Voids the open invoice of an upgrade awaiting payment, which discards the subscription's <c>pending_update</c>:
+    /// it could otherwise apply itself later, over a newer change. Answers the voided invoice's id.
+    /// </summary>
+    public async Task<string?> DiscardPendingUpdateAsync(Subscription subscription, CancellationToken ct)
+    {
+        if (subscription.PendingUpdate is null || subscription.LatestInvoiceId is not { } invoiceId) return null;
+        await Invoices.VoidInvoiceAsync(invoiceId, cancellationToken: ct);
+        return invoiceId;
+    }
 
     /// <summary>Verifies the signature (and a timestamp at most 5 minutes old); null when it does not verify.</summary>
     public Event? Verify(string json, string signature)

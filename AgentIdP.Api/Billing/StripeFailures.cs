@@ -9,7 +9,7 @@ public static class StripeFailures
     {
         StripeException { StripeError: { } error } => TypedResults.Problem($"Stripe refused the request: {error.Message}. {unchanged}",
             statusCode: StatusCodes.Status502BadGateway, title: "Payment provider error"),
-        StripeException or HttpRequestException or TaskCanceledException { CancellationToken.IsCancellationRequested: false } =>
+        StripeException or HttpRequestException or TaskCanceledException { InnerException: TimeoutException } =>
             TypedResults.Problem($"Stripe could not be reached. {unchanged} Try again in a moment.",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Payment provider unreachable"),
         _ => null,

@@ -48,13 +48,7 @@ public sealed partial class StripeOperatorTierChange(StripeBilling stripe, Billi
             return new { subscriptionId, action = "none", status = subscription.Status };
         }
         if (tier != Tier.Free && subscription.Status is not ("active" or "trialing" or "past_due")) return null;
-        // An upgrade awaiting payment would apply itself later, over the operator's tier: voiding its invoice discards it.
-        string? voidedInvoice = null;
-        if (subscription.PendingUpdate is not null && subscription.LatestInvoiceId is { } invoiceId)
-        {
-            await stripe.Invoices.VoidInvoiceAsync(invoiceId, cancellationToken: ct);
-            voidedInvoice = invoiceId;
-        }
+        var voidedInvoice = await stripe.DiscardPendingUpdateAsync(subscription, ct);
         if (tier == Tier.Free)
         {
             await stripe.Subscriptions.CancelAsync(subscriptionId, new SubscriptionCancelOptions { Prorate = false, InvoiceNow = false }, cancellationToken: ct);

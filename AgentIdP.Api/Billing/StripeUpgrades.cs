@@ -50,6 +50,8 @@ public sealed class StripeUpgrades(StripeBilling stripe, BillingStore store)
         {
             return Problems.Conflict($"Your subscription is {subscription.Status}: pay its open invoice in Stripe before upgrading.");
         }
+        // A new attempt replaces an earlier unpaid one, whose invoice could otherwise still be paid and applied.
+        await stripe.DiscardPendingUpdateAsync(subscription, ct);
         var updated = await stripe.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
         {
             Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = price }],

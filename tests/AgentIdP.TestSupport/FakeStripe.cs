@@ -64,6 +64,9 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>Stripe cannot be reached: every connection is dropped before an answer.</summary>
     public bool Unreachable { get; set; }
 
+    /// <summary>Stripe takes every call and never answers, until the caller gives up.</summary>
+    public bool Hangs { get; set; }
+
     public string BaseUrl { get; }
 
     private FakeStripe(WebApplication app, string baseUrl)
@@ -129,6 +132,11 @@ public sealed class FakeStripe : IAsyncDisposable
         if (Unreachable)
         {
             context.Abort();
+            return;
+        }
+        if (Hangs)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return;
         }
         var form = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());

@@ -19,6 +19,8 @@ public abstract class BillingApi : IAsyncLifetime
         Stripe = await FakeStripe.StartAsync();
         Api = await ApiFactory.CreateAsync();
         Stripe.Configure(Api);
+        // A call the fake leaves unanswered is given up after a second (three tries).
+        Api.Settings["Stripe:TimeoutSeconds"] = "1";
         Http = Api.CreateClient();
     }
 

@@ -60,6 +60,21 @@ public sealed class OperatorTierChangeTests : BillingApi
     }
 
     [Fact]
+    public async Task Operator_change_when_stripe_does_not_answer_gives_up_with_503_and_changes_nothing()
+    {
+        var (tenant, admin, subscription, _) = await SubscribedAsync(FakeStripe.ProPrice);
+        Stripe.Hangs = true;
+
+        var (status, problem) = await SendAsync(HttpMethod.Put, $"/api/tenants/{tenant.TenantId}/tier", await Http.PlatformTokenAsync(), new { tier = "free" });
+        Stripe.Hangs = false;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("Stripe could not be reached", problem["detail"]!.GetValue<string>());
+        Assert.Equal("pro", await TierAsync(admin));
+        Assert.Equal("active", Stripe.Subscriptions[subscription].Status);
+    }
+
+    [Fact]
     public async Task Operator_change_that_stripe_refuses_answers_502_and_changes_nothing()
     {
         var (tenant, admin, subscription, _) = await SubscribedAsync(FakeStripe.ProPrice);

@@ -71,6 +71,24 @@ public sealed class PaidUpgradeTests : BillingApi
     }
 
     [Fact]
+    public async Task A_second_attempt_after_a_declined_upgrade_voids_the_first_invoice_so_only_one_can_be_paid()
+    {
+        var (_, admin, subscription, _) = await SubscribedAsync(FakeStripe.ProPrice);
+        Stripe.CardDeclines = true;
+        await SendAsync(HttpMethod.Post, "/api/billing/upgrade", admin, new { tier = "enterprise" });
+        var firstInvoice = Stripe.Subscriptions[subscription].LatestInvoice!;
+        Stripe.CardDeclines = false;
+
+        var (status, _) = await SendAsync(HttpMethod.Post, "/api/billing/upgrade", admin, new { tier = "enterprise" });
+        await DeliverStripeEventsAsync();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("void", Stripe.Invoices[firstInvoice].Status);
+        Assert.Equal("paid", Stripe.Invoices[Stripe.Subscriptions[subscription].LatestInvoice!].Status);
+        Assert.Equal("enterprise", await TierAsync(admin));
+    }
+
+    [Fact]
     public async Task Past_due_keeps_the_paid_tier_through_retries_but_never_raises_it_and_unpaid_is_free()
     {
         var (_, admin, subscription, customer) = await SubscribedAsync(FakeStripe.ProPrice);
