@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Platform;
+using AgentIdP.Api.Tenants;
 using AgentIdP.Api.Tiers;
 using Microsoft.Extensions.Options;
-using Stripe;
 
 namespace AgentIdP.Api.Billing;
 
@@ -24,6 +24,8 @@ public static class BillingEndpoints
         builder.AddValidatedOptions<BillingOptions, BillingOptions.Validator>(BillingOptions.Section);
         builder.Services.AddSingleton<BillingStore>();
         builder.Services.AddSingleton<StripeBilling>();
+        builder.Services.AddSingleton<StripeUpgrades>();
+        builder.Services.AddSingleton<IOperatorTierChange, StripeOperatorTierChange>();
         return builder;
     }
 
@@ -34,7 +36,7 @@ public static class BillingEndpoints
         group.MapGet("", Status).RequireAuthorization(ApiAuthentication.TenantAdmin).AllowOverDailyQuota()
             .WithSummary("The tenant's tier, today's usage and the tier table");
         group.MapPost("/upgrade", Upgrade).RequireAuthorization(ApiAuthentication.TenantAdmin).AllowOverDailyQuota()
-            .WithSummary("Start an upgrade: a Stripe Checkout URL, or a price change on the existing subscription");
+            .WithSummary("Start an upgrade: a Stripe Checkout URL, or a price change on the existing subscription, invoiced and charged at once (402 when unpaid)");
         app.MapPost(WebhookPath, Webhook).WithTags("Billing").AllowAnonymous().DisableAntiforgery()
             .WithSummary("Stripe webhook (signature verified; idempotent by event id)");
         return app;
@@ -51,8 +53,9 @@ public static class BillingEndpoints
             [.. TierConfig.All.Select(l => new TierRow(l.Tier.Name(), l.RequestsPerSecond, l.Burst, l.DailyQuota, l.MaxAgents, l.AnalyticsHistoryDays, l.Tier == tier))]));
     }
 
-    private static async Task<Results<Ok<StripeBilling.UpgradeStarted>, ProblemHttpResult>> Upgrade(
-        UpgradeRequest request, ClaimsPrincipal user, BillingStore store, StripeBilling stripe, IOptions<IdentityOptions> identity, CancellationToken ct)
+    private static async Task<Results<Ok<StripeUpgrades.UpgradeStarted>, ProblemHttpResult>> Upgrade(
+        UpgradeRequest request, ClaimsPrincipal user, BillingStore store, StripeBilling stripe, StripeUpgrades upgrades,
+        IOptions<IdentityOptions> identity, CancellationToken ct)
     {
         if (!TierConfig.TryParse(request.Tier, out var target)) return Problems.BadRequest("tier must be pro or enterprise.");
         if (await store.FindAsync(user.TenantId(), ct) is not { } account) return Problems.NotFound("tenant");
@@ -75,12 +78,11 @@ public static class BillingEndpoints
         }
         try
         {
-            return TypedResults.Ok(await stripe.StartUpgradeAsync(account, target, success, cancel, ct));
+            return await upgrades.StartAsync(account, current, target, success, cancel, ct);
         }
-        catch (StripeException e)
+        catch (Exception e) when (StripeFailures.Problem(e, "Your tier was not changed.") is { } problem)
         {
-            return TypedResults.Problem($"Stripe refused the request: {e.StripeError?.Message ?? e.Message}",
-                statusCode: StatusCodes.Status502BadGateway, title: "Payment provider error");
+            return problem;
         }
     }
 
@@ -109,7 +111,7 @@ public static class BillingEndpoints
         {
             return Results.Ok(new { received = true, outcome = await stripe.ApplyAsync(stripeEvent, ct) });
         }
-        catch (StripeException e)
+        catch (Exception e) when (StripeFailures.Problem(e, "The event was not applied.") is not null)
         {
             // Stripe redelivers on a non-2xx answer, so a failed re-read is retried later rather than lost.
             return Results.Problem($"Could not read the subscription from Stripe: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);

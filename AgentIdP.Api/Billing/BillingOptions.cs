@@ -14,6 +14,9 @@ public sealed class BillingOptions
     public string ProPriceId { get; set; } = "";
     public string EnterprisePriceId { get; set; } = "";
 
+    /// <summary>How long one call to Stripe may take (Stripe.net retries twice more): an operator's tier change waits on it.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
     /// <summary>Where Stripe's API is; only tests point it elsewhere (a fake on loopback).</summary>
     public string? ApiBase { get; set; }
 
@@ -32,6 +35,7 @@ public sealed class BillingOptions
                 .Check(o.ProPriceId.Length > 0, $"{Section}:{nameof(ProPriceId)}", "is required when Stripe:SecretKey is set.")
                 .Check(o.EnterprisePriceId.Length > 0, $"{Section}:{nameof(EnterprisePriceId)}", "is required when Stripe:SecretKey is set.")
                 .Check(o.ProPriceId != o.EnterprisePriceId, $"{Section}:{nameof(EnterprisePriceId)}", "must differ from Stripe:ProPriceId.")
+                .Check(o.TimeoutSeconds is >= 1 and <= 80, $"{Section}:{nameof(TimeoutSeconds)}", "must be between 1 and 80 seconds.")
                 .Check(o.ApiBase is null or "" || Uri.TryCreate(o.ApiBase, UriKind.Absolute, out _), $"{Section}:{nameof(ApiBase)}", "must be an absolute URL.")
                 .Result();
     }

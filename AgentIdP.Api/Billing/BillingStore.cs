@@ -37,6 +37,15 @@ public sealed class BillingStore(NpgsqlDataSource db)
             """, new { tenantId, customerId, subscriptionId }, cancellationToken: ct));
     }
 
+    /// <summary>Forgets an ended subscription, if it is still the tenant's one; the next upgrade goes through Checkout.</summary>
+    public async Task UnlinkAsync(Guid tenantId, string subscriptionId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE tenants SET stripe_subscription_id = NULL WHERE id = @tenantId AND stripe_subscription_id = @subscriptionId
+            """, new { tenantId, subscriptionId }, cancellationToken: ct));
+    }
+
     public async Task<bool> AlreadyProcessedAsync(string eventId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -7,57 +7,49 @@ using Stripe.Checkout;
 namespace AgentIdP.Api.Billing;
 
 /// <summary>
-/// Talks to Stripe: starts upgrades (Checkout, or a price change on an existing subscription) and applies verified
-/// webhooks. The tier follows the subscription as Stripe holds it now, re-read on every event, so events that
-/// arrive late or twice cannot move the tier backwards.
+/// Talks to Stripe and applies its verified webhooks. The tier follows what the tenant's subscription has paid for
+/// (<see cref="PaidTier"/>), re-read from Stripe on every event, so events that arrive late or twice cannot move the
+/// tier backwards and an upgrade awaiting payment (a <c>pending_update</c>) grants nothing.
 /// </summary>
 public sealed partial class StripeBilling(
     IOptions<BillingOptions> options, BillingStore store, TenantStore tenants, TimeProvider clock, ILogger<StripeBilling> logger)
 {
-    private static readonly HashSet<string> PayingStatuses = ["active", "trialing", "past_due"];
+    /// <summary>Events about a subscription, or about an invoice of one: each re-reads the subscription.</summary>
+    private static readonly HashSet<string> SubscriptionEvents =
+    [
+        EventTypes.CustomerSubscriptionCreated, EventTypes.CustomerSubscriptionUpdated, EventTypes.CustomerSubscriptionDeleted,
+        EventTypes.CustomerSubscriptionPendingUpdateApplied, EventTypes.CustomerSubscriptionPendingUpdateExpired,
+        EventTypes.CustomerSubscriptionPaused, EventTypes.CustomerSubscriptionResumed,
+        EventTypes.InvoicePaid, EventTypes.InvoicePaymentFailed,
+    ];
+
     private readonly BillingOptions _options = options.Value;
     private readonly Lazy<StripeClient> _client = new(() => new StripeClient(new StripeClientOptions
     {
         ApiKey = options.Value.SecretKey,
         ApiBase = string.IsNullOrEmpty(options.Value.ApiBase) ? null : options.Value.ApiBase,
+        HttpClient = new SystemNetHttpClient(new HttpClient { Timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds) }, maxNetworkRetries: 2),
     }));
 
     public bool Configured => _options.Configured;
 
-    public sealed record UpgradeStarted(string Status, string? CheckoutUrl, string? SessionId, string Message);
+    public BillingOptions Options => _options;
 
-    public async Task<UpgradeStarted> StartUpgradeAsync(BillingStore.Account account, Tier target, Uri successUrl, Uri cancelUrl, CancellationToken ct)
+    public SubscriptionService Subscriptions => new(_client.Value);
+
+    public InvoiceService Invoices => new(_client.Value);
+
+    public SessionService CheckoutSessions => new(_client.Value);
+
+    /// <summary>
+    /// Voids the open invoice of an upgrade awaiting payment, which discards the subscription's <c>pending_update</c>:
+    /// it could otherwise apply itself later, over a newer change. Answers the voided invoice's id.
+    /// </summary>
+    public async Task<string?> DiscardPendingUpdateAsync(Subscription subscription, CancellationToken ct)
     {
-        var price = _options.PriceFor(target)!;
-        if (account.StripeSubscriptionId is { } subscriptionId)
-        {
-            var subscriptions = new SubscriptionService(_client.Value);
-            var subscription = await subscriptions.GetAsync(subscriptionId, cancellationToken: ct);
-            await subscriptions.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions
-            {
-                Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = price }],
-                ProrationBehavior = "create_prorations",
-                Metadata = new Dictionary<string, string> { ["tenant_id"] = account.TenantId.ToString(), ["tier"] = target.Name() },
-            }, cancellationToken: ct);
-            return new UpgradeStarted("pending", null, null,
-                $"Stripe is moving your subscription to {target.Name()}; the tier changes when Stripe confirms it.");
-        }
-
-        var session = await new SessionService(_client.Value).CreateAsync(new SessionCreateOptions
-        {
-            Mode = "subscription",
-            LineItems = [new SessionLineItemOptions { Price = price, Quantity = 1 }],
-            ClientReferenceId = account.TenantId.ToString(),
-            Customer = account.StripeCustomerId,
-            SuccessUrl = successUrl.ToString(),
-            CancelUrl = cancelUrl.ToString(),
-            Metadata = new Dictionary<string, string> { ["tenant_id"] = account.TenantId.ToString(), ["tier"] = target.Name() },
-            SubscriptionData = new SessionSubscriptionDataOptions
-            {
-                Metadata = new Dictionary<string, string> { ["tenant_id"] = account.TenantId.ToString() },
-            },
-        }, cancellationToken: ct);
-        return new UpgradeStarted("checkout", session.Url, session.Id, $"Complete the payment in Stripe Checkout to move to {target.Name()}.");
+        if (subscription.PendingUpdate is null || subscription.LatestInvoiceId is not { } invoiceId) return null;
+        await Invoices.VoidInvoiceAsync(invoiceId, cancellationToken: ct);
+        return invoiceId;
     }
 
     /// <summary>Verifies the signature (and a timestamp at most 5 minutes old); null when it does not verify.</summary>
@@ -78,40 +70,63 @@ public sealed partial class StripeBilling(
     public async Task<string> ApplyAsync(Event stripeEvent, CancellationToken ct)
     {
         if (await store.AlreadyProcessedAsync(stripeEvent.Id, ct)) return "duplicate";
-        Guid? tenantId = null;
-        switch (stripeEvent.Data.Object)
+        var (tenantId, outcome) = stripeEvent.Data.Object switch
         {
-            case Session session when stripeEvent.Type == EventTypes.CheckoutSessionCompleted:
-                tenantId = Guid.TryParse(session.ClientReferenceId, out var t) ? t : await store.TenantOfAsync(session.SubscriptionId, session.CustomerId, ct);
-                if (tenantId is { } tenant)
-                {
-                    await store.LinkAsync(tenant, session.CustomerId, session.SubscriptionId, ct);
-                    if (session.SubscriptionId is { } sub) await SyncAsync(tenant, sub, stripeEvent.Id, ct);
-                }
-                break;
-            case Subscription subscription when stripeEvent.Type is EventTypes.CustomerSubscriptionUpdated or EventTypes.CustomerSubscriptionDeleted:
-                tenantId = subscription.Metadata?.TryGetValue("tenant_id", out var id) == true && Guid.TryParse(id, out var fromMetadata)
-                    ? fromMetadata
-                    : await store.TenantOfAsync(subscription.Id, subscription.CustomerId, ct);
-                if (tenantId is { } owner)
-                {
-                    await store.LinkAsync(owner, subscription.CustomerId, subscription.Id, ct);
-                    await SyncAsync(owner, subscription.Id, stripeEvent.Id, ct);
-                }
-                break;
-        }
+            Session session when stripeEvent.Type == EventTypes.CheckoutSessionCompleted => await CheckoutCompletedAsync(session, stripeEvent.Id, ct),
+            Subscription subscription when SubscriptionEvents.Contains(stripeEvent.Type) =>
+                await SubscriptionChangedAsync(subscription.Id, subscription.Metadata, subscription.CustomerId, stripeEvent.Id, ct),
+            Invoice { Parent.SubscriptionDetails.SubscriptionId: { } subscriptionId } invoice when SubscriptionEvents.Contains(stripeEvent.Type) =>
+                await SubscriptionChangedAsync(subscriptionId, invoice.Parent.SubscriptionDetails.Metadata, invoice.CustomerId, stripeEvent.Id, ct),
+            _ => (null, "ignored"),
+        };
         await store.RecordAsync(stripeEvent.Id, stripeEvent.Type, tenantId, ct);
-        return tenantId is null ? "ignored" : "applied";
+        return outcome;
     }
 
-    /// <summary>Sets the tier from the subscription as Stripe holds it now, not from what the event said.</summary>
-    private async Task SyncAsync(Guid tenantId, string subscriptionId, string eventId, CancellationToken ct)
+    private async Task<(Guid?, string)> CheckoutCompletedAsync(Session session, string eventId, CancellationToken ct)
     {
-        var subscription = await new SubscriptionService(_client.Value).GetAsync(subscriptionId, cancellationToken: ct);
-        var paidTier = PayingStatuses.Contains(subscription.Status) ? _options.TierFor(subscription.Items?.Data?.FirstOrDefault()?.Price?.Id) : null;
-        var tier = paidTier ?? Tier.Free;
-        await tenants.SetTierAsync(tenantId, tier, "stripe",
-            new { source = "stripe", eventId, subscriptionId, status = subscription.Status, at = clock.GetUtcNow() }, ct);
+        var tenantId = Guid.TryParse(session.ClientReferenceId, out var t) ? t : await store.TenantOfAsync(session.SubscriptionId, session.CustomerId, ct);
+        if (tenantId is not { } tenant) return (null, "ignored");
+        // A completed Checkout is a new paid subscription: it becomes the tenant's one.
+        await store.LinkAsync(tenant, session.CustomerId, session.SubscriptionId, ct);
+        if (session.SubscriptionId is { } subscriptionId)
+        {
+            await ApplySubscriptionAsync(tenant, await Subscriptions.GetAsync(subscriptionId, cancellationToken: ct), eventId, ct);
+        }
+        return (tenant, "applied");
+    }
+
+    private async Task<(Guid?, string)> SubscriptionChangedAsync(
+        string subscriptionId, Dictionary<string, string>? metadata, string? customerId, string eventId, CancellationToken ct)
+    {
+        var tenantId = metadata?.TryGetValue("tenant_id", out var id) == true && Guid.TryParse(id, out var fromMetadata)
+            ? fromMetadata
+            : await store.TenantOfAsync(subscriptionId, customerId, ct);
+        if (tenantId is not { } tenant || await store.FindAsync(tenant, ct) is not { } account) return (null, "ignored");
+        // Only the tenant's own subscription sets its tier: not one it had before (the operator canceled it), nor a stray one.
+        if (account.StripeSubscriptionId is { } linked && linked != subscriptionId) return (tenant, "ignored");
+        var subscription = await Subscriptions.GetAsync(subscriptionId, cancellationToken: ct);
+        if (account.StripeSubscriptionId is null)
+        {
+            if (PaidTier.IsOver(subscription.Status)) return (tenant, "ignored");
+            await store.LinkAsync(tenant, subscription.CustomerId, subscription.Id, ct);
+        }
+        await ApplySubscriptionAsync(tenant, subscription, eventId, ct);
+        return (tenant, "applied");
+    }
+
+    /// <summary>Sets the tier from the subscription as Stripe holds it now (its current price, never a pending update).</summary>
+    public async Task<Tier> ApplySubscriptionAsync(Guid tenantId, Subscription subscription, string? eventId, CancellationToken ct)
+    {
+        if (PaidTier.IsOver(subscription.Status)) await store.UnlinkAsync(tenantId, subscription.Id, ct);
+        TierConfig.TryParse((await store.FindAsync(tenantId, ct))?.Tier, out var current);
+        var tier = PaidTier.Of(subscription.Status, _options.TierFor(subscription.Items?.Data?.FirstOrDefault()?.Price?.Id), current);
+        await tenants.SetTierAsync(tenantId, tier, "stripe", new
+        {
+            source = "stripe", eventId, subscriptionId = subscription.Id, status = subscription.Status,
+            pendingUpdate = subscription.PendingUpdate is not null, at = clock.GetUtcNow(),
+        }, ct);
+        return tier;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a Stripe webhook: {Reason}")]

@@ -35,7 +35,7 @@ public static class TenantEndpoints
         platform.MapPost("", Create).WithSummary("Create a tenant and its admin client; the secret is shown this once");
         platform.MapGet("", List).WithSummary("All tenants, newest first");
         platform.MapGet("/{id:guid}", Get).WithSummary("One tenant");
-        platform.MapPut("/{id:guid}/tier", SetTier).WithSummary("Set a tenant's tier, upgrades and downgrades alike (support action)");
+        platform.MapPut("/{id:guid}/tier", SetTier).WithSummary("Set a tenant's tier, upgrades and downgrades alike (support action); a Stripe subscription follows it");
         platform.MapPost("/{id:guid}/suspend", (Guid id, SuspendTenantRequest? request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct) =>
                 SetSuspended(id, true, request, user, tenants, ct))
             .WithSummary("Suspend a tenant: its tokens end, its clients are refused, its agents' documents answer 404; its data stays");
@@ -79,11 +79,10 @@ public static class TenantEndpoints
         await TenantStore.FindAsync(db, id, ct) is { } tenant ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
 
     private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> SetTier(
-        Guid id, SetTierRequest request, ClaimsPrincipal user, TenantStore tenants, CancellationToken ct)
+        Guid id, SetTierRequest request, ClaimsPrincipal user, IOperatorTierChange change, CancellationToken ct)
     {
         if (!TierConfig.TryParse(request.Tier, out var tier)) return Problems.BadRequest("tier must be free, pro or enterprise.");
-        return await tenants.SetTierAsync(id, tier, user.Actor(), new { source = "operator", reason = request.Reason }, ct) is { } tenant
-            ? TypedResults.Ok(tenant) : Problems.NotFound("tenant");
+        return await change.ChangeAsync(id, tier, user.Actor(), request.Reason, ct);
     }
 
     private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> SetSuspended(
