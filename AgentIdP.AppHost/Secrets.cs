@@ -7,9 +7,14 @@ namespace AgentIdP.AppHost;
 internal sealed record Secrets(
     IResourceBuilder<ParameterResource> Pepper,
     IResourceBuilder<ParameterResource> PlatformAdmin,
-    IResourceBuilder<ParameterResource> DemoAdmin)
+    IResourceBuilder<ParameterResource> DemoAdmin,
+    IResourceBuilder<ParameterResource> KeyRing)
 {
     public const string DemoAdminClientId = "demo-admin";
+
+    /// <summary>The environment variable the API and the portal read the key-ring secret from.</summary>
+    public const string KeyRingEnvironment =
+        global::AgentIdP.KeyRing.KeyRingOptions.Section + "__" + nameof(global::AgentIdP.KeyRing.KeyRingOptions.KeyRingSecret);
 
     public static Secrets Add(IDistributedApplicationBuilder builder)
     {
@@ -17,7 +22,9 @@ internal sealed record Secrets(
         return new Secrets(
             builder.AddParameter("secret-pepper", generated, secret: true, persist: true),
             builder.AddParameter("platform-admin-secret", generated, secret: true, persist: true),
-            builder.AddParameter("demo-admin-secret", generated, secret: true, persist: true));
+            builder.AddParameter("demo-admin-secret", generated, secret: true, persist: true),
+            // Encrypts the Data Protection key rings (the API's in Postgres, the portal's in Redis); never stored beside them.
+            builder.AddParameter("key-ring-secret", generated, secret: true, persist: true));
     }
 
     /// <summary>Tells a newcomer how to sign in to the demo tenant: a local throwaway credential, shown on the developer's own console.</summary>

@@ -4,6 +4,7 @@ using AgentIdP.Portal.SignIn;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddPortalKeyRing();
 builder.AddPortalSignIn();
 builder.AddApiClient();
 builder.AddPortalPages();

@@ -1,3 +1,4 @@
+using AgentIdP.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -7,7 +8,7 @@ namespace AgentIdP.Portal.Tests;
 /// The real portal on Kestrel, finding the API through service discovery's configuration provider. The entry point
 /// type is one of the portal's public classes because both the portal and the API declare a global <c>Program</c>.
 /// </summary>
-public sealed class PortalFactory(Uri apiUrl) : WebApplicationFactory<ApiClient>
+public sealed class PortalFactory(Uri apiUrl, string redisConnectionString) : WebApplicationFactory<ApiClient>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -16,5 +17,7 @@ public sealed class PortalFactory(Uri apiUrl) : WebApplicationFactory<ApiClient>
         // runtime manifest; without it the stylesheet is served empty.
         builder.UseStaticWebAssets();
         builder.UseSetting($"services:{ResourceNames.Api}:http:0", apiUrl.ToString().TrimEnd('/'));
+        builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", redisConnectionString);
+        builder.UseSetting("DataProtection:KeyRingSecret", ApiFactory.KeyRingSecret);
     }
 }

@@ -40,7 +40,7 @@ public sealed class PortalFixture : IAsyncLifetime
         ApiUrl = ServerAddress.Of(_api.Services);
         Api = new ApiDriver(ApiUrl);
 
-        _portal = new PortalFactory(ApiUrl);
+        _portal = new PortalFactory(ApiUrl, (await Servers.SharedAsync()).RedisConnectionString);
         _portal.UseKestrel(0);
         _portal.StartServer();
         PortalUrl = ServerAddress.Of(_portal.Services);
