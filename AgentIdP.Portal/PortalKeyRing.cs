@@ -24,6 +24,7 @@ public static class PortalKeyRing
         builder.Services.AddDataProtection().SetApplicationName(ApplicationName).ProtectKeyRing(builder.Configuration, builder.Environment);
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>(
             (o, redis) => o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), RedisKey));
+        builder.Services.AddHostedService<PortalKeyRingUpgrade>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Cluster;
+using AgentIdP.Api.Platform;
 using AgentIdP.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -24,6 +25,7 @@ public static class KeyEndpoints
         builder.Services.AddDataProtection().SetApplicationName(ApplicationName).ProtectKeyRing(builder.Configuration, builder.Environment);
         builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
             .Configure<Npgsql.NpgsqlDataSource>((o, db) => o.XmlRepository = new PostgresXmlRepository(db));
+        builder.Services.AddSingleton<IStartupTask, KeyRingUpgrade>();
         builder.Services.AddReplicatedState<SigningKeyStore, SigningKeysChanged>(SigningKeyStore.RefreshInterval);
         return builder;
     }

@@ -12,13 +12,12 @@ namespace AgentIdP.KeyRing;
 /// </summary>
 public sealed class KeyRingSecretDecryptor(IServiceProvider services) : IXmlDecryptor
 {
-    public XElement Decrypt(XElement encryptedElement)
+    public XElement Decrypt(XElement encryptedElement) => Decrypt(encryptedElement, services.GetService<KeyRingSecrets>());
+
+    internal static XElement Decrypt(XElement encryptedElement, KeyRingSecrets? secrets)
     {
-        var keyId = (string?)encryptedElement.Attribute("keyId");
-        if (encryptedElement.Name != KeyRingSecretEncryptor.ElementName || keyId is null
-            || (string?)encryptedElement.Attribute("alg") != KeyRingSecretEncryptor.Algorithm)
-            throw new CryptographicException("The key-ring element is not in the expected keyRingSecretEncrypted format.");
-        var secrets = services.GetService<KeyRingSecrets>();
+        var keyId = KeyIdOf(encryptedElement)
+            ?? throw new CryptographicException("The key-ring element is not in the expected keyRingSecretEncrypted format.");
         if (secrets is null || !secrets.TryGet(keyId, out var key))
             throw new CryptographicException(
                 $"A key-ring element is encrypted with a key-ring secret that is not configured (key id {keyId}). " +
@@ -45,4 +44,10 @@ public sealed class KeyRingSecretDecryptor(IServiceProvider services) : IXmlDecr
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
+
+    /// <summary>The id of the secret that encrypted the element; null when it is not one of ours.</summary>
+    internal static string? KeyIdOf(XElement element) =>
+        element.Name == KeyRingSecretEncryptor.ElementName && (string?)element.Attribute("alg") == KeyRingSecretEncryptor.Algorithm
+            ? (string?)element.Attribute("keyId")
+            : null;
 }
