@@ -96,7 +96,9 @@ public sealed partial class SigningKeyStore(
                 if (!reader.IsDBNull(1)) return new KeyRevocation(kid, reader.GetFieldValue<DateTimeOffset>(1), null, AlreadyRevoked: true);
                 wasActive = reader.GetBoolean(0);
             }
+            // Postgres keeps microseconds: the time answered now is the one a repeated call reads back.
             var now = clock.GetUtcNow();
+            now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
             await using var revoke = new NpgsqlCommand("""
                 UPDATE signing_keys SET revoked_at = @now, retired_at = COALESCE(retired_at, @now), publish_until = @now, private_key = ''
                 WHERE kid = @kid
