@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using AgentIdP.TestSupport;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
@@ -39,5 +41,40 @@ public sealed class PortalKeyRingTests
             KeyRingCopy.Provider(ring, PortalKeyRing.ApplicationName, keyRingSecret: null).CreateProtector(Purpose).Unprotect(fromA));
         Assert.Equal("made by replica b",
             KeyRingCopy.Provider(ring, PortalKeyRing.ApplicationName, ApiFactory.KeyRingSecret).CreateProtector(Purpose).Unprotect(fromB));
+    }
+
+    [Fact]
+    public async Task A_key_stored_in_plain_text_before_still_opens_and_is_encrypted_when_a_portal_starts()
+    {
+        var redis = (await Servers.SharedAsync()).RedisConnectionString;
+        // A portal of an older release: its own key, written with no encryptor.
+        var legacy = new InMemoryRepository();
+        var services = new ServiceCollection().AddLogging();
+        services.AddDataProtection().SetApplicationName(PortalKeyRing.ApplicationName)
+            .AddKeyManagementOptions(o => o.XmlRepository = legacy);
+        var payload = services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose).Protect("from before");
+        var element = Assert.Single(legacy.GetAllElements());
+        var keyId = (string)element.Attribute("id")!;
+        Assert.Contains("masterKey", element.ToString());
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+        await connection.GetDatabase().ListRightPushAsync(PortalKeyRing.RedisKey, element.ToString(SaveOptions.DisableFormatting));
+
+        await using var portal = new PortalFactory(new Uri("http://127.0.0.1:9"), redis);
+        var opened = portal.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose).Unprotect(payload);
+
+        Assert.Equal("from before", opened);
+        var stored = (await connection.GetDatabase().ListRangeAsync(PortalKeyRing.RedisKey))
+            .Select(e => XElement.Parse(e.ToString())).Single(e => (string?)e.Attribute("id") == keyId).ToString();
+        Assert.DoesNotContain("masterKey", stored);
+        Assert.Contains("<keyRingSecretEncrypted", stored);
+    }
+
+    private sealed class InMemoryRepository : IXmlRepository
+    {
+        private readonly List<XElement> _elements = [];
+
+        public IReadOnlyCollection<XElement> GetAllElements() => [.. _elements];
+
+        public void StoreElement(XElement element, string friendlyName) => _elements.Add(element);
     }
 }
