@@ -6,7 +6,9 @@ using System.Security.Cryptography;
 using AgentIdP.Api.Keys;
 using AgentIdP.TestSupport;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
@@ -128,6 +130,29 @@ public sealed class KeyCustodyTests
         {
             Assert.ThrowsAny<CryptographicException>(() => Protector(ring, ApiFactory.KeyRingSecret).Unprotect(privateKey));
             Assert.NotEmpty(Protector(ring, newSecret).Unprotect(privateKey));
+        }
+    }
+
+    [Fact]
+    public async Task In_development_without_a_secret_the_api_starts_and_stores_its_ring_unencrypted()
+    {
+        var servers = await Servers.SharedAsync();
+        await using var api = new DevelopmentApiFactory(await servers.CreateDatabaseAsync("dev"), servers.RedisConnectionString);
+        api.Settings["DataProtection:KeyRingSecret"] = "";
+        using var http = api.CreateClient();
+
+        var tenant = await http.CreateTenantAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await SigningKeyRevocationTests.StatusAsync(http, await http.AdminTokenAsync(tenant)));
+        Assert.All(await RingAsync(api.DatabaseConnectionString), xml => Assert.Contains("masterKey", xml));
+    }
+
+    private sealed class DevelopmentApiFactory(string database, string redis) : ApiFactory(database, redis)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment(Environments.Development);
         }
     }
 
