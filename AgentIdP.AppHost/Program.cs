@@ -11,6 +11,7 @@ var api = builder.AddProject<Projects.AgentIdP_Api>(ResourceNames.Api)
     .WithReference(infra.Database).WaitFor(infra.DatabaseServer)
     .WithReference(infra.Cache).WaitFor(infra.CacheServer)
     .WithEnvironment("Identity__SecretPepper", secrets.Pepper)
+    .WithKeyRingSecret(secrets)
     .WithEnvironment("Identity__PlatformAdmin__ClientSecret", secrets.PlatformAdmin)
     .WithEnvironment("DEMO_SEED", "true")
     // Set explicitly, as the rollout plan asks: limits are enforced in the full system (shadow mode is the bare API's default).
@@ -24,8 +25,9 @@ api.WithEnvironment("Identity__Issuer", api.GetEndpoint("http"));
 
 builder.AddProject<Projects.AgentIdP_Portal>(ResourceNames.Portal)
     .WithReference(api).WaitFor(api)
-    // Portal sessions live in Redis (docs/portal.md, "Sessions").
+    // Portal sessions and the portal's key ring live in Redis (docs/portal.md).
     .WithReference(infra.Cache).WaitFor(infra.CacheServer)
+    .WithKeyRingSecret(secrets)
     .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
     .WithHttpHealthCheck(ServiceDefaultsPaths.Health)
     .WithExternalHttpEndpoints();

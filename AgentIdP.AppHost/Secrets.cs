@@ -7,9 +7,21 @@ namespace AgentIdP.AppHost;
 internal sealed record Secrets(
     IResourceBuilder<ParameterResource> Pepper,
     IResourceBuilder<ParameterResource> PlatformAdmin,
-    IResourceBuilder<ParameterResource> DemoAdmin)
+    IResourceBuilder<ParameterResource> DemoAdmin,
+    IResourceBuilder<ParameterResource> KeyRing,
+    IResourceBuilder<ParameterResource>? PreviousKeyRing)
 {
     public const string DemoAdminClientId = "demo-admin";
+
+    /// <summary>The environment variable the API and the portal read the key-ring secret from.</summary>
+    public const string KeyRingEnvironment =
+        global::AgentIdP.KeyRing.KeyRingOptions.Section + "__" + nameof(global::AgentIdP.KeyRing.KeyRingOptions.KeyRingSecret);
+
+    public const string PreviousKeyRingEnvironment =
+        global::AgentIdP.KeyRing.KeyRingOptions.Section + "__" + nameof(global::AgentIdP.KeyRing.KeyRingOptions.PreviousKeyRingSecrets) + "__0";
+
+    /// <summary>Set (in the AppHost's user secrets) only while the key-ring secret is being rotated; see docs/identity.md.</summary>
+    private const string PreviousKeyRingParameter = "key-ring-previous-secret";
 
     public static Secrets Add(IDistributedApplicationBuilder builder)
     {
@@ -17,7 +29,12 @@ internal sealed record Secrets(
         return new Secrets(
             builder.AddParameter("secret-pepper", generated, secret: true, persist: true),
             builder.AddParameter("platform-admin-secret", generated, secret: true, persist: true),
-            builder.AddParameter("demo-admin-secret", generated, secret: true, persist: true));
+            builder.AddParameter("demo-admin-secret", generated, secret: true, persist: true),
+            // Encrypts the Data Protection key rings (the API's in Postgres, the portal's in Redis); never stored beside them.
+            builder.AddParameter("key-ring-secret", generated, secret: true, persist: true),
+            string.IsNullOrEmpty(builder.Configuration[$"Parameters:{PreviousKeyRingParameter}"])
+                ? null
+                : builder.AddParameter(PreviousKeyRingParameter, secret: true));
     }
 
     /// <summary>Tells a newcomer how to sign in to the demo tenant: a local throwaway credential, shown on the developer's own console.</summary>
@@ -29,4 +46,15 @@ internal sealed record Secrets(
                 $"AgentIdP: portal sign-in for the demo tenant: client id '{DemoAdminClientId}', client secret '{secret}'. " +
                 "The platform operator's secret is the 'platform-admin-secret' parameter in the dashboard.");
         });
+}
+
+internal static class KeyRingSecretExtensions
+{
+    /// <summary>The key-ring secret (and, during a rotation, the previous one) for a project that keeps a Data Protection key ring.</summary>
+    public static IResourceBuilder<ProjectResource> WithKeyRingSecret(this IResourceBuilder<ProjectResource> project, Secrets secrets)
+    {
+        project.WithEnvironment(Secrets.KeyRingEnvironment, secrets.KeyRing);
+        if (secrets.PreviousKeyRing is { } previous) project.WithEnvironment(Secrets.PreviousKeyRingEnvironment, previous);
+        return project;
+    }
 }

@@ -6,6 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPortalTransport();
+builder.AddPortalRedis();
+builder.AddPortalKeyRing();
 builder.AddPortalSignIn();
 builder.AddApiClient();
 builder.AddPortalPages();

@@ -67,6 +67,7 @@ start_api() {
   setpriv --pdeathsig KILL env ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 \
     "ConnectionStrings__agentidp=$PG_CS" "ConnectionStrings__cache=127.0.0.1:$REDIS_PORT" \
     "Identity__Issuer=$BENCH_ISSUER" "Identity__SecretPepper=bench-pepper-0123456789abcdef0123456789abcdef" \
+    "DataProtection__KeyRingSecret=bench-key-ring-secret-0123456789abcdef0123456789" \
     "Identity__PlatformAdmin__ClientSecret=$BENCH_PLATFORM_SECRET" \
     TIER_ENFORCEMENT=true ANALYTICS_ENABLED=true \
     Logging__LogLevel__Default=Warning "$@" \

@@ -43,6 +43,14 @@ public static class AuditActions
     public const string TierChanged = "tenant.tier_changed";
     public const string BillingEvent = "billing.stripe_event";
     public const string UpgradeRequested = "billing.upgrade_requested";
+
+    // Platform-level (platform_audit_events): signing keys belong to no tenant.
+    public const string SigningKeyCreated = "signing_key.created";
+    public const string SigningKeyRotated = "signing_key.rotated";
+    public const string SigningKeyRevoked = "signing_key.revoked";
+
+    /// <summary>The actor of what the service does by itself (the first signing key of a new database).</summary>
+    public const string SystemActor = "system";
 }
 
 internal static class AuditJson

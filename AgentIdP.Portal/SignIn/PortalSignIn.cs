@@ -19,15 +19,6 @@ public static class PortalSignIn
 
     public static WebApplicationBuilder AddPortalSignIn(this WebApplicationBuilder builder)
     {
-        builder.AddRedisClient(ResourceNames.Cache, configureSettings: s => s.DisableHealthChecks = true, configureOptions: o =>
-        {
-            // Start and keep running while Redis is away; requests needing a session then fail fast with a 503.
-            o.AbortOnConnectFail = false;
-            o.ConnectTimeout = 2000;
-            o.SyncTimeout = 1000;
-            o.AsyncTimeout = 1000;
-            o.BacklogPolicy = BacklogPolicy.FailFast;
-        });
         builder.Services.AddHealthChecks().AddCheck<SessionStoreHealthCheck>("sessions", HealthStatus.Degraded);
 
         builder.Services.AddOptions<PortalSessionOptions>().BindConfiguration(PortalSessionOptions.Section).ValidateOnStart();

@@ -1,3 +1,4 @@
+using AgentIdP.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -26,6 +27,7 @@ public sealed class PortalFactory(Uri apiUrl, string redisConnectionString) : We
         builder.UseStaticWebAssets();
         builder.UseSetting($"services:{ResourceNames.Api}:http:0", apiUrl.ToString().TrimEnd('/'));
         builder.UseSetting($"ConnectionStrings:{ResourceNames.Cache}", redisConnectionString);
+        builder.UseSetting("DataProtection:KeyRingSecret", ApiFactory.KeyRingSecret);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (Clock is { } clock) builder.ConfigureTestServices(s => s.AddSingleton(clock));
     }

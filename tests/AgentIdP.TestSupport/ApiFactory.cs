@@ -15,12 +15,14 @@ public class ApiFactory(string databaseConnectionString, string redisConnectionS
     public const string TestIssuer = "http://agentidp.test";
     public const string PlatformAdminClientId = "platform-admin";
     public const string PlatformAdminSecret = "test-platform-admin-secret-0123456789abcdef";
+    public const string KeyRingSecret = "test-key-ring-secret-0123456789abcdef0123456789";
 
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Identity:Issuer"] = TestIssuer,
         ["DEMO_SEED"] = "false",
         ["Identity:SecretPepper"] = "test-pepper-0123456789abcdef0123456789abcdef",
+        ["DataProtection:KeyRingSecret"] = KeyRingSecret,
         ["Identity:PlatformAdmin:ClientId"] = PlatformAdminClientId,
         ["Identity:PlatformAdmin:ClientSecret"] = PlatformAdminSecret,
     };
