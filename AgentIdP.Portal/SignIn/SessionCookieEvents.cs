@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AgentIdP.Portal.SignIn;
 
 /// <summary>
-/// Turns the cookie's session id into the live session on every request, renewing its access token when it is
+/// Turns the cookie's session id into the live session on every page request, renewing its access token when it is
 /// about to expire. A cookie whose session has ended (sign-out, a timeout, the API refusing its token or its
 /// credentials) is rejected and deleted; when Redis does not answer the request is refused with 503, and the cookie is
 /// kept for when it does.
@@ -21,6 +22,13 @@ public sealed partial class SessionCookieEvents(SessionStore sessions, TokenEndp
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var http = context.HttpContext;
+        if (!IsPage(http))
+        {
+            // Authentication runs for every endpoint, but only pages use the session: static files, /health and /alive
+            // are answered as anonymous, without a Redis read or write each (and with Redis away).
+            context.RejectPrincipal();
+            return;
+        }
         try
         {
             var session = context.Principal?.SessionIdOf() is { } id ? await sessions.ResumeAsync(id) : null;
@@ -42,6 +50,8 @@ public sealed partial class SessionCookieEvents(SessionStore sessions, TokenEndp
             context.RejectPrincipal();
         }
     }
+
+    private static bool IsPage(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null;
 
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
     {

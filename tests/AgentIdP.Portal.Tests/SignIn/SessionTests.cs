@@ -176,6 +176,33 @@ public sealed class SessionTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task Static_files_and_health_checks_neither_read_nor_refresh_the_session()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = fixture.StartPortal([], clock);
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync(ServerAddress.Of(portal.Services));
+        await browser.SignInAsync(admin);
+        var sessionId = SessionCookie.SessionId(portal, (await browser.SessionCookieAsync())!.Value);
+        var before = await SessionCookie.StoredAsync(portal, sessionId);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        foreach (var path in new[] { "/css/site.css", "/js/analytics.js" })
+        {
+            var response = await browser.Context.APIRequest.GetAsync(path);
+            Assert.True(response.Ok, $"{path} answered {response.Status}");
+        }
+        // Their status is the health report's business; what matters here is that the cookie sent with them is not used.
+        await browser.Context.APIRequest.GetAsync("/health");
+        await browser.Context.APIRequest.GetAsync("/alive");
+
+        Assert.Equal(before, await SessionCookie.StoredAsync(portal, sessionId));
+        // A page, by contrast, marks the session as used.
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+        Assert.NotEqual(before, await SessionCookie.StoredAsync(portal, sessionId));
+    }
+
+    [Fact]
     public async Task Without_redis_nobody_can_sign_in_and_a_signed_in_admin_gets_a_503_page_that_keeps_the_session()
     {
         var admin = await fixture.Api.CreateTenantAsync();
