@@ -155,6 +155,7 @@ public sealed partial class SessionStore(
     /// </summary>
     private async Task<PortalSession?> AwaitRenewalAsync(PortalSession session)
     {
+        // Real time, not the session clock: this bounds how long the request waits, whatever time the sessions measure.
         var deadline = DateTimeOffset.UtcNow + RenewalWait;
         while (clock.GetUtcNow() >= session.TokenExpiresAt && DateTimeOffset.UtcNow < deadline)
         {
