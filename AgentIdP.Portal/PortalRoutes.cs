@@ -54,7 +54,7 @@ public static class PortalRoutes
 /// <summary>Why the sign-in page is shown, so it can say so.</summary>
 public static class SignInReason
 {
-    /// <summary>The API stopped accepting the session's access token (for example it was revoked).</summary>
+    /// <summary>The API stopped accepting the session's access token (for example it was revoked) or its credentials.</summary>
     public const string Expired = "expired";
 
     /// <summary>The cookie named a session that no longer exists: signed out elsewhere, idle or past its lifetime.</summary>

@@ -37,11 +37,17 @@ public sealed record CreatedAgent(Agent Agent, string ClientSecret)
     public override string ToString() => $"{nameof(CreatedAgent)} {{ Agent = {Agent.Id} }}";
 }
 
-/// <summary>Answer to the rotate endpoint: the new secret, and until when the previous one still works.</summary>
-public sealed record RotatedSecret(string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt)
+/// <summary>
+/// Answer to the rotate endpoint: the new secret, until when the previous one still works, and whether every token
+/// issued to the client before the rotation was ended with it.
+/// </summary>
+public sealed record RotatedSecret(string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt, bool TokensRevoked = false)
 {
     public override string ToString() => $"{nameof(RotatedSecret)} {{ ClientId = {ClientId} }}";
 }
 
-/// <summary>Body of the rotate endpoint; an empty object lets the API pick its default grace period.</summary>
-public sealed record RotateSecret(int? GracePeriodSeconds = null);
+/// <summary>
+/// Body of the rotate endpoint; an empty object lets the API pick its default grace period. With
+/// <paramref name="RevokeTokens"/> the old secret and every token issued with it end at once (for a leaked secret).
+/// </summary>
+public sealed record RotateSecret(int? GracePeriodSeconds = null, bool? RevokeTokens = null);

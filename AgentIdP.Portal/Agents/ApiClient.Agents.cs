@@ -18,8 +18,12 @@ public sealed partial class ApiClient
     public Task<ApiResult<Agent>> SetAgentEnabledAsync(Guid id, bool enabled, CancellationToken ct) =>
         SendAsync<Agent>(HttpMethod.Post, enabled ? ApiPaths.EnableAgent(id) : ApiPaths.DisableAgent(id), body: null, ct);
 
-    public Task<ApiResult<RotatedSecret>> RotateAgentSecretAsync(Guid id, CancellationToken ct) =>
-        SendAsync<RotatedSecret>(HttpMethod.Post, ApiPaths.RotateAgentSecret(id), new RotateSecret(), ct);
+    /// <summary>
+    /// Rotates an agent's secret. With <paramref name="revokeTokens"/> the old secret stops at once and every token the
+    /// agent holds ends (incident response); without it the old secret keeps the API's default grace period.
+    /// </summary>
+    public Task<ApiResult<RotatedSecret>> RotateAgentSecretAsync(Guid id, bool revokeTokens, CancellationToken ct) =>
+        SendAsync<RotatedSecret>(HttpMethod.Post, ApiPaths.RotateAgentSecret(id), revokeTokens ? new RotateSecret(RevokeTokens: true) : new RotateSecret(), ct);
 
     public Task<ApiResult<NoBody>> DeleteAgentAsync(Guid id, CancellationToken ct) =>
         SendAsync<NoBody>(HttpMethod.Delete, ApiPaths.Agent(id), body: null, ct);

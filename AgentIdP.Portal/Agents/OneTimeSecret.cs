@@ -8,7 +8,7 @@ namespace AgentIdP.Portal.Agents;
 /// TempData (an encrypted cookie) for that one redirect and is read without Peek/Keep, so the response that shows
 /// it also deletes it; it never goes into a URL.
 /// </summary>
-public sealed record OneTimeSecret(string AgentName, string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt)
+public sealed record OneTimeSecret(string AgentName, string ClientId, string ClientSecret, DateTimeOffset? PreviousSecretExpiresAt, bool TokensRevoked = false)
 {
     private const string TempDataKey = "agentidp.one-time-secret";
 

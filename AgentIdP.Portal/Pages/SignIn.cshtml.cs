@@ -8,7 +8,7 @@ namespace AgentIdP.Portal.Pages;
 
 /// <summary>
 /// Signs a tenant admin in: the credentials must obtain a token from the API, then name the tenant they administer.
-/// The secret is used for that one token request and then dropped; the session keeps only the token.
+/// The session keeps the credentials (encrypted, in Redis) to renew the token until it ends.
 /// </summary>
 public sealed class SignInModel(TokenEndpoint tokenEndpoint, SessionStore sessions, ApiClient api) : PageModel
 {
@@ -55,7 +55,7 @@ public sealed class SignInModel(TokenEndpoint tokenEndpoint, SessionStore sessio
         {
             // Signing in again over a live session replaces it rather than leaving it behind in Redis.
             if (PortalSession.Of(HttpContext) is { } previous) await sessions.EndAsync(previous, "replaced by a new sign-in");
-            session = await sessions.StartAsync(tenant.Value, credentials.ClientId, token);
+            session = await sessions.StartAsync(tenant.Value, credentials, token);
         }
         catch (SessionStoreUnavailableException)
         {

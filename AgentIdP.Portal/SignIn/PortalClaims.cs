@@ -5,7 +5,7 @@ namespace AgentIdP.Portal.SignIn;
 
 /// <summary>
 /// The claims in the portal's sign-in cookie: the session id, which is only a key to the session in Redis, and the
-/// tenant for display. No credential is in the cookie: the secret is never kept, the access token stays in Redis.
+/// tenant for display. No credential is in the cookie: the secret and the access token stay in Redis.
 /// </summary>
 public static class PortalClaims
 {

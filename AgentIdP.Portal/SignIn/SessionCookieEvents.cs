@@ -1,32 +1,45 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AgentIdP.Portal.SignIn;
 
 /// <summary>
-/// Turns the cookie's session id into the live session on every request. A cookie whose session has ended (sign-out,
-/// a timeout, the API refusing its token) is rejected and deleted; when Redis does not answer the request is refused
-/// with 503, and the cookie is kept for when it does.
+/// Turns the cookie's session id into the live session on every page request, renewing its access token when it is
+/// about to expire. A cookie whose session has ended (sign-out, a timeout, the API refusing its token or its
+/// credentials) is rejected and deleted; when Redis does not answer the request is refused with 503, and the cookie is
+/// kept for when it does.
 /// </summary>
-public sealed partial class SessionCookieEvents(SessionStore sessions, ILogger<SessionCookieEvents> logger) : CookieAuthenticationEvents
+public sealed partial class SessionCookieEvents(SessionStore sessions, TokenEndpoint tokenEndpoint, ILogger<SessionCookieEvents> logger)
+    : CookieAuthenticationEvents
 {
     private static readonly object Outcome = new();
     private const string Ended = "ended";
+    private const string Refused = "refused";
     private const string Unavailable = "unavailable";
 
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var http = context.HttpContext;
+        if (!IsPage(http))
+        {
+            // Authentication runs for every endpoint, but only pages use the session: static files, /health and /alive
+            // are answered as anonymous, without a Redis read or write each (and with Redis away).
+            context.RejectPrincipal();
+            return;
+        }
         try
         {
             var session = context.Principal?.SessionIdOf() is { } id ? await sessions.ResumeAsync(id) : null;
+            var renewing = session is not null && sessions.NeedsRenewal(session);
+            if (renewing) session = await sessions.RenewAsync(session!, c => tokenEndpoint.RequestAsync(c, http.RequestAborted));
             if (session is not null)
             {
                 session.AttachTo(http);
                 return;
             }
-            http.Items[Outcome] = Ended;
+            http.Items[Outcome] = renewing ? Refused : Ended;
             context.RejectPrincipal();
             await http.SignOutAsync(PortalSignIn.Scheme);
         }
@@ -37,6 +50,8 @@ public sealed partial class SessionCookieEvents(SessionStore sessions, ILogger<S
             context.RejectPrincipal();
         }
     }
+
+    private static bool IsPage(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<PageActionDescriptor>() is not null;
 
     public override Task RedirectToLogin(RedirectContext<CookieAuthenticationOptions> context)
     {
@@ -49,6 +64,9 @@ public sealed partial class SessionCookieEvents(SessionStore sessions, ILogger<S
                 return Task.CompletedTask;
             case Ended:
                 context.RedirectUri = QueryHelpers.AddQueryString(context.RedirectUri, PortalRoutes.ReasonParameter, SignInReason.Ended);
+                break;
+            case Refused:
+                context.RedirectUri = QueryHelpers.AddQueryString(context.RedirectUri, PortalRoutes.ReasonParameter, SignInReason.Expired);
                 break;
         }
         return base.RedirectToLogin(context);

@@ -34,6 +34,20 @@ public sealed class ApiDriver(Uri apiUrl)
     public async Task RotateAdminSecretAsync(TenantAdmin admin) =>
         await _http.SendJsonAsync(HttpMethod.Post, "/api/tenant/credentials/rotate", await AdminTokenAsync(admin), new { gracePeriodSeconds = 0 });
 
+    /// <summary>
+    /// Rotates the tenant admin's own secret with <c>revokeTokens</c>, as for a leaked secret: the old secret and every
+    /// token the admin holds end at once. Returns the new secret.
+    /// </summary>
+    public async Task<string> RotateAdminSecretAndRevokeTokensAsync(TenantAdmin admin)
+    {
+        var rotated = await _http.SendJsonAsync(HttpMethod.Post, "/api/tenant/credentials/rotate", await AdminTokenAsync(admin), new { revokeTokens = true });
+        return rotated["clientSecret"]!.GetValue<string>();
+    }
+
+    /// <summary>Whether introspection, asked by the tenant's admin, says the token is active.</summary>
+    public Task<bool> IsActiveAsync(TenantAdmin admin, string token) =>
+        _http.IsActiveAsync(new TestApi.TenantCredentials(admin.TenantId, admin.ClientId, admin.ClientSecret), token);
+
     /// <summary>Revokes an access token (RFC 7009) as the platform operator, who may revoke any tenant's token.</summary>
     public async Task RevokeAsync(string accessToken)
     {

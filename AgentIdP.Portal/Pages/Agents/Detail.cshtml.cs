@@ -22,15 +22,21 @@ public sealed class DetailModel(ApiClient api) : PortalPageModel
         return await ShowAsync(id, problem: null, ct);
     }
 
-    public async Task<IActionResult> OnPostRotateAsync(Guid id, CancellationToken ct)
+    public Task<IActionResult> OnPostRotateAsync(Guid id, CancellationToken ct) => RotateAsync(id, revokeTokens: false, ct);
+
+    /// <summary>Incident response for a leaked secret: the old secret and every token issued with it end at once.</summary>
+    public Task<IActionResult> OnPostRotateAndRevokeAsync(Guid id, CancellationToken ct) => RotateAsync(id, revokeTokens: true, ct);
+
+    private async Task<IActionResult> RotateAsync(Guid id, bool revokeTokens, CancellationToken ct)
     {
         var agent = await api.GetAgentAsync(id, ct);
         if (!agent.Succeeded) return await ShowAsync(id, agent.Problem, ct);
-        var rotated = await api.RotateAgentSecretAsync(id, ct);
+        var rotated = await api.RotateAgentSecretAsync(id, revokeTokens, ct);
         if (!rotated.Succeeded) return await ShowAsync(id, rotated.Problem, ct);
 
-        ShowSecretAfterRedirect(new OneTimeSecret(agent.Value.Name, rotated.Value.ClientId, rotated.Value.ClientSecret, rotated.Value.PreviousSecretExpiresAt));
-        Notice = "Secret rotated.";
+        var secret = rotated.Value;
+        ShowSecretAfterRedirect(new OneTimeSecret(agent.Value.Name, secret.ClientId, secret.ClientSecret, secret.PreviousSecretExpiresAt, secret.TokensRevoked));
+        Notice = secret.TokensRevoked ? "Secret rotated and every earlier token of the agent ended." : "Secret rotated.";
         return LocalRedirect(PortalRoutes.Agent(id));
     }
 

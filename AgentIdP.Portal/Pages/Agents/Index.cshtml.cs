@@ -55,7 +55,7 @@ public sealed class IndexModel(ApiClient api) : PortalPageModel
         // The rotate answer names no agent; the box that shows the secret should.
         var agent = await api.GetAgentAsync(id, ct);
         if (!agent.Succeeded) return await FailedAsync(agent.Problem, ct);
-        var rotated = await api.RotateAgentSecretAsync(id, ct);
+        var rotated = await api.RotateAgentSecretAsync(id, revokeTokens: false, ct);
         if (!rotated.Succeeded) return await FailedAsync(rotated.Problem, ct);
 
         ShowSecretAfterRedirect(new OneTimeSecret(agent.Value.Name, rotated.Value.ClientId, rotated.Value.ClientSecret, rotated.Value.PreviousSecretExpiresAt));

@@ -71,6 +71,29 @@ public sealed class AgentDetailTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task Rotate_and_end_all_tokens_ends_the_agents_earlier_token_and_shows_a_new_secret_that_works()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        var agent = await fixture.Api.CreateAgentAsync(admin, "Leaked agent");
+        var earlierToken = await fixture.Api.TokenAsync(agent.Agent.ClientId, agent.ClientSecret);
+        Assert.True(await fixture.Api.IsActiveAsync(admin, earlierToken));
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.SignInAsync(admin);
+        await browser.Page.GotoAsync(PortalRoutes.Agent(agent.Agent.Id));
+
+        await browser.Page.GetByText("Rotate and end all tokens…").ClickAsync();
+        await Expect(browser.Page.Locator("#rotate-and-revoke")).ToContainTextAsync("every access token issued to this agent");
+        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Rotate and end all tokens" }).ClickAsync();
+
+        await Expect(browser.Page.Locator("#tokens-revoked")).ToContainTextAsync("every access token issued to this agent before now has been ended");
+        await Expect(browser.Page.Locator("#previous-secret-expiry")).ToHaveCountAsync(0);
+        var secret = await browser.Page.Locator("#one-time-secret-value").InnerTextAsync();
+        Assert.False(await fixture.Api.IsActiveAsync(admin, earlierToken));
+        Assert.True(await fixture.Api.IsActiveAsync(admin, await fixture.Api.TokenAsync(agent.Agent.ClientId, secret)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Api.TokenAsync(agent.Agent.ClientId, agent.ClientSecret));
+    }
+
+    [Fact]
     public async Task Deleting_an_agent_after_confirming_removes_it_from_the_list()
     {
         var admin = await fixture.Api.CreateTenantAsync();

@@ -32,6 +32,10 @@ internal static class SessionCookie
     public static Task<PortalSession?> SessionAsync(PortalFactory portal, string cookieValue) =>
         portal.Services.GetRequiredService<SessionStore>().ResumeAsync(SessionId(portal, cookieValue));
 
+    /// <summary>The session's value in Redis as stored (encrypted parts included), without touching it.</summary>
+    public static async Task<string?> StoredAsync(PortalFactory portal, string sessionId) =>
+        await portal.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringGetAsync(SessionStore.Key(sessionId));
+
     /// <summary>Whether Redis still holds the session, without touching it.</summary>
     public static Task<bool> InRedisAsync(PortalFactory portal, string sessionId) =>
         portal.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyExistsAsync(SessionStore.Key(sessionId));

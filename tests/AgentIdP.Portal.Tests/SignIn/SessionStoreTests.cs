@@ -2,6 +2,7 @@ using AgentIdP.Portal.SignIn;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using AgentIdP.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -57,27 +58,121 @@ public sealed class SessionStoreTests(PortalFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_session_ends_a_minute_before_its_access_token_expires()
+    public async Task A_session_outlives_its_access_tokens_by_renewing_each_a_minute_before_it_expires()
     {
         var session = await StartAsync(tokenLifetime: TimeSpan.FromMinutes(20));
+        var first = session.AccessToken;
 
         _clock.Advance(TimeSpan.FromMinutes(19) - TimeSpan.FromSeconds(1));
-        Assert.NotNull(await _store.ResumeAsync(session.Id));
+        session = (await _store.ResumeAsync(session.Id))!;
+        Assert.False(_store.NeedsRenewal(session));
         _clock.Advance(TimeSpan.FromSeconds(1));
+        session = (await _store.ResumeAsync(session.Id))!;
+        Assert.True(_store.NeedsRenewal(session));
 
-        Assert.Null(await _store.ResumeAsync(session.Id));
+        var renewed = await _store.RenewAsync(session, IssueToken(TimeSpan.FromMinutes(20)));
+
+        Assert.NotNull(renewed);
+        Assert.NotEqual(first, renewed.AccessToken);
+        Assert.False(_store.NeedsRenewal(renewed));
+        // Long past the first token, in steady use, the session carries on with the renewed one.
+        for (var i = 0; i < 3; i++)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(10));
+            session = (await _store.ResumeAsync(session.Id))!;
+            if (_store.NeedsRenewal(session)) session = (await _store.RenewAsync(session, IssueToken(TimeSpan.FromMinutes(20))))!;
+        }
+        Assert.Equal(renewed.CreatedAt, session.CreatedAt);
+        Assert.True(session.TokenExpiresAt > _clock.GetUtcNow());
     }
 
     [Fact]
-    public async Task With_the_apis_shortest_tokens_a_session_ends_a_quarter_of_the_token_life_before_it_expires()
+    public async Task With_the_apis_shortest_tokens_renewal_starts_a_quarter_of_the_token_life_before_it_expires()
     {
         var session = await StartAsync(tokenLifetime: TimeSpan.FromSeconds(60));
 
         _clock.Advance(TimeSpan.FromSeconds(44));
-        Assert.NotNull(await _store.ResumeAsync(session.Id));
+        Assert.False(_store.NeedsRenewal((await _store.ResumeAsync(session.Id))!));
         _clock.Advance(TimeSpan.FromSeconds(1));
 
+        Assert.True(_store.NeedsRenewal((await _store.ResumeAsync(session.Id))!));
+    }
+
+    [Fact]
+    public async Task A_session_whose_credentials_the_token_endpoint_refuses_ends_and_leaves_redis()
+    {
+        var session = await DueForRenewalAsync();
+
+        var renewed = await _store.RenewAsync(session, _ => Task.FromResult(TokenResult.Failed(new OAuthError(OAuthError.InvalidClient, null))));
+
+        Assert.Null(renewed);
+        Assert.False(await InRedisAsync(session.Id));
         Assert.Null(await _store.ResumeAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task An_unreachable_token_endpoint_leaves_the_session_with_its_current_token()
+    {
+        var session = await DueForRenewalAsync();
+
+        var renewed = await _store.RenewAsync(session, _ => Task.FromResult(TokenResult.Failed(new OAuthError(OAuthError.Unavailable, null))));
+
+        Assert.Equal(session.AccessToken, renewed?.AccessToken);
+        Assert.True(await InRedisAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task A_session_signed_out_while_its_token_is_renewed_stays_ended()
+    {
+        var session = await DueForRenewalAsync();
+
+        var renewed = await _store.RenewAsync(session, async credentials =>
+        {
+            await _store.EndAsync(session, "signed out");
+            return await IssueToken(TimeSpan.FromMinutes(20))(credentials);
+        });
+
+        Assert.Null(renewed);
+        Assert.False(await InRedisAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_renew_a_session_once_and_the_others_keep_its_still_valid_token()
+    {
+        var session = await DueForRenewalAsync();
+        var requests = 0;
+        var answer = new TaskCompletionSource<TokenResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<ClientCredentials, Task<TokenResult>> slowEndpoint = _ =>
+        {
+            Interlocked.Increment(ref requests);
+            return answer.Task;
+        };
+
+        var first = _store.RenewAsync(session, slowEndpoint);
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref requests) == 1));
+        var others = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _store.RenewAsync(session, slowEndpoint)));
+        answer.SetResult(TokenResult.Issued("token-renewed", _clock.GetUtcNow() + TimeSpan.FromMinutes(20)));
+        var renewed = await first;
+
+        Assert.Equal(1, requests);
+        Assert.All(others, o => Assert.Equal(session.AccessToken, o?.AccessToken));
+        Assert.Equal("token-renewed", renewed?.AccessToken);
+        Assert.Equal("token-renewed", (await _store.ResumeAsync(session.Id))?.AccessToken);
+    }
+
+    [Fact]
+    public async Task Renewal_uses_the_credentials_the_admin_signed_in_with()
+    {
+        var session = await DueForRenewalAsync();
+        ClientCredentials? used = null;
+
+        await _store.RenewAsync(session, c =>
+        {
+            used = c;
+            return IssueToken(TimeSpan.FromMinutes(20))(c);
+        });
+
+        Assert.Equal(new ClientCredentials(session.ClientId, Secret), used);
     }
 
     [Fact]
@@ -105,7 +200,7 @@ public sealed class SessionStoreTests(PortalFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Redis_holds_the_access_token_only_encrypted()
+    public async Task Redis_holds_the_access_token_and_the_client_secret_only_encrypted()
     {
         var session = await StartAsync(tokenLifetime: TimeSpan.FromHours(1));
 
@@ -113,12 +208,39 @@ public sealed class SessionStoreTests(PortalFixture fixture) : IAsyncLifetime
 
         Assert.NotNull(stored);
         Assert.DoesNotContain(session.AccessToken, stored);
-        Assert.Equal(session.AccessToken, (await _store.ResumeAsync(session.Id))!.AccessToken);
+        Assert.DoesNotContain(Secret, stored);
+        var resumed = (await _store.ResumeAsync(session.Id))!;
+        Assert.Equal(session.AccessToken, resumed.AccessToken);
+        Assert.Equal(Secret, resumed.ClientSecret);
     }
 
+    [Fact]
+    public async Task A_session_does_not_print_its_secret_or_token()
+    {
+        var session = await StartAsync(tokenLifetime: TimeSpan.FromHours(1));
+
+        Assert.DoesNotContain(Secret, session.ToString());
+        Assert.DoesNotContain(session.AccessToken, session.ToString());
+    }
+
+    private const string Secret = "admin-secret-for-session-store-tests";
+
     private Task<PortalSession> StartAsync(TimeSpan tokenLifetime) =>
-        _store.StartAsync(Tenant, "client-" + Guid.NewGuid().ToString("N"),
+        _store.StartAsync(Tenant, new ClientCredentials("client-" + Guid.NewGuid().ToString("N"), Secret),
             TokenResult.Issued("token-" + Guid.NewGuid().ToString("N"), _clock.GetUtcNow() + tokenLifetime));
+
+    /// <summary>A session whose 20-minute token is within its last minute.</summary>
+    private async Task<PortalSession> DueForRenewalAsync()
+    {
+        var session = await StartAsync(tokenLifetime: TimeSpan.FromMinutes(20));
+        _clock.Advance(TimeSpan.FromMinutes(19) + TimeSpan.FromSeconds(30));
+        session = (await _store.ResumeAsync(session.Id))!;
+        Assert.True(_store.NeedsRenewal(session));
+        return session;
+    }
+
+    private Func<ClientCredentials, Task<TokenResult>> IssueToken(TimeSpan lifetime) =>
+        _ => Task.FromResult(TokenResult.Issued("token-" + Guid.NewGuid().ToString("N"), _clock.GetUtcNow() + lifetime));
 
     private Task<bool> InRedisAsync(string sessionId) => _redis.GetDatabase().KeyExistsAsync(SessionStore.Key(sessionId));
 }

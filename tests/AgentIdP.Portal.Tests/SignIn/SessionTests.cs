@@ -108,6 +108,101 @@ public sealed class SessionTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task A_session_outlives_its_first_access_token_by_renewing_it_with_the_stored_credentials()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = fixture.StartPortal([], clock);
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync(ServerAddress.Of(portal.Services));
+        await browser.SignInAsync(admin);
+        var cookie = (await browser.SessionCookieAsync())!.Value;
+        var first = (await SessionCookie.SessionAsync(portal, cookie))!;
+
+        // Three hours of steady use, with a page every 20 minutes: well past the API's one-hour tokens.
+        for (var used = TimeSpan.Zero; used < TimeSpan.FromHours(3); used += TimeSpan.FromMinutes(20))
+        {
+            clock.Advance(TimeSpan.FromMinutes(20));
+            await browser.Page.GotoAsync(PortalRoutes.Agents);
+            await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+        }
+
+        var now = (await SessionCookie.SessionAsync(portal, cookie))!;
+        Assert.Equal(first.Id, now.Id);
+        Assert.NotEqual(first.AccessToken, now.AccessToken);
+        Assert.True(now.TokenExpiresAt > clock.GetUtcNow());
+        Assert.True(await fixture.Api.IsActiveAsync(admin, now.AccessToken));
+    }
+
+    [Fact]
+    public async Task A_session_whose_renewal_the_api_refuses_ends_and_asks_to_sign_in_again()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = fixture.StartPortal(new() { ["Portal:Sessions:IdleTimeout"] = "02:00:00" }, clock);
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync(ServerAddress.Of(portal.Services));
+        await browser.SignInAsync(admin);
+        var sessionId = SessionCookie.SessionId(portal, (await browser.SessionCookieAsync())!.Value);
+
+        // The admin's secret is replaced with no grace period; the session's token is due for renewal on the next page.
+        await fixture.Api.RotateAdminSecretAsync(admin);
+        clock.Advance(TimeSpan.FromMinutes(59) + TimeSpan.FromSeconds(30));
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+
+        Assert.Contains(PortalRoutes.SignIn, browser.Page.Url);
+        await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("no longer accepts");
+        Assert.False(await SessionCookie.InRedisAsync(portal, sessionId));
+        Assert.Null(await browser.SessionCookieAsync());
+    }
+
+    [Fact]
+    public async Task Rotating_the_admin_secret_with_token_revocation_through_the_api_sends_the_signed_in_admin_to_sign_in()
+    {
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync();
+        await browser.SignInAsync(admin);
+        var session = (await SessionCookie.SessionAsync(fixture.Portal, (await browser.SessionCookieAsync())!.Value))!;
+
+        var newSecret = await fixture.Api.RotateAdminSecretAndRevokeTokensAsync(admin);
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+
+        Assert.Contains(PortalRoutes.SignIn, browser.Page.Url);
+        await Expect(browser.Page.Locator("#signin-reason")).ToContainTextAsync("no longer accepts");
+        Assert.False(await SessionCookie.InRedisAsync(fixture.Portal, session.Id));
+        // The new secret signs in again, to the page the admin was on.
+        await browser.Page.GetByLabel("Client ID").FillAsync(admin.ClientId);
+        await browser.Page.GetByLabel("Client secret").FillAsync(newSecret);
+        await browser.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(browser.Page.Locator("#tenant-name")).ToHaveTextAsync(admin.TenantName);
+    }
+
+    [Fact]
+    public async Task Static_files_and_health_checks_neither_read_nor_refresh_the_session()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var portal = fixture.StartPortal([], clock);
+        var admin = await fixture.Api.CreateTenantAsync();
+        await using var browser = await fixture.NewSessionAsync(ServerAddress.Of(portal.Services));
+        await browser.SignInAsync(admin);
+        var sessionId = SessionCookie.SessionId(portal, (await browser.SessionCookieAsync())!.Value);
+        var before = await SessionCookie.StoredAsync(portal, sessionId);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        foreach (var path in new[] { "/css/site.css", "/js/analytics.js" })
+        {
+            var response = await browser.Context.APIRequest.GetAsync(path);
+            Assert.True(response.Ok, $"{path} answered {response.Status}");
+        }
+        // Their status is the health report's business; what matters here is that the cookie sent with them is not used.
+        await browser.Context.APIRequest.GetAsync("/health");
+        await browser.Context.APIRequest.GetAsync("/alive");
+
+        Assert.Equal(before, await SessionCookie.StoredAsync(portal, sessionId));
+        // A page, by contrast, marks the session as used.
+        await browser.Page.GotoAsync(PortalRoutes.Agents);
+        Assert.NotEqual(before, await SessionCookie.StoredAsync(portal, sessionId));
+    }
+
+    [Fact]
     public async Task Without_redis_nobody_can_sign_in_and_a_signed_in_admin_gets_a_503_page_that_keeps_the_session()
     {
         var admin = await fixture.Api.CreateTenantAsync();
