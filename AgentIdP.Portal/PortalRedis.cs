@@ -18,4 +18,17 @@ public static class PortalRedis
         });
         return builder;
     }
+
+    /// <summary>
+    /// The status an unhandled exception answers with: 503 when Redis is out of reach underneath it (the key ring, which
+    /// antiforgery and cookies need, lives there too), else 500.
+    /// </summary>
+    public static int StatusFor(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (SignIn.SessionStore.IsUnavailable(inner)) return StatusCodes.Status503ServiceUnavailable;
+        }
+        return StatusCodes.Status500InternalServerError;
+    }
 }

@@ -15,7 +15,7 @@ builder.AddPortalPages();
 var app = builder.Build();
 
 app.UsePortalTransport();
-app.UseExceptionHandler(PortalRoutes.Error);
+app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = PortalRoutes.Error, StatusCodeSelector = PortalRedis.StatusFor });
 app.UseStatusCodePagesWithReExecute(PortalRoutes.Error, "?status={0}");
 app.UsePortalSignIn();
 app.MapStaticAssets();

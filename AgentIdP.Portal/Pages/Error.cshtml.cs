@@ -12,6 +12,8 @@ public sealed class ErrorModel : PageModel
 
     public void OnGet(int? status)
     {
+        // Status pages name it in the query; an unhandled exception's status (PortalRedis.StatusFor) is already set.
+        status ??= HttpContext.Response.StatusCode;
         if (status == StatusCodes.Status404NotFound)
         {
             Title = "Page not found";
@@ -19,7 +21,7 @@ public sealed class ErrorModel : PageModel
         }
         else if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            // The one 503 the portal itself answers: the cookie handler could not reach the session store.
+            // The one 503 the portal itself answers: Redis, which holds the sessions and the key ring, does not answer.
             Title = "Sessions are unavailable";
             Message = "The portal cannot check your session right now because its session store does not answer. "
                       + "Your session has not ended; try again in a moment.";
