@@ -18,12 +18,18 @@ public static class AuditLog
             VALUES (@tenant, @id, @actor, @action, @target, @data, 0, ''::bytea, ''::bytea)
             """, connection, tx);
         cmd.Parameters.AddWithValue("tenant", tenantId);
+        AddEvent(cmd, actor, action, target, data);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The parameters every audit insert shares (the tenant's chain and the platform's): a new id, who, what, data.</summary>
+    internal static void AddEvent(NpgsqlCommand cmd, string actor, string action, string target, object? data)
+    {
         cmd.Parameters.AddWithValue("id", Guid.CreateVersion7());
         cmd.Parameters.AddWithValue("actor", actor);
         cmd.Parameters.AddWithValue("action", action);
         cmd.Parameters.AddWithValue("target", target);
         cmd.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(data ?? new { }, AuditJson.Options) });
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AgentIdP.Api.Audit;
 
@@ -17,11 +15,7 @@ public static class PlatformAuditLog
             INSERT INTO platform_audit_events (id, actor, action, target, data, seq, prev_hash, hash)
             VALUES (@id, @actor, @action, @target, @data, 0, ''::bytea, ''::bytea)
             """, connection, tx);
-        cmd.Parameters.AddWithValue("id", Guid.CreateVersion7());
-        cmd.Parameters.AddWithValue("actor", actor);
-        cmd.Parameters.AddWithValue("action", action);
-        cmd.Parameters.AddWithValue("target", target);
-        cmd.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(data ?? new { }, AuditJson.Options) });
+        AuditLog.AddEvent(cmd, actor, action, target, data);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }
