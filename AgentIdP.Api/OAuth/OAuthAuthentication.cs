@@ -1,7 +1,7 @@
-using System.Security.Claims;
 using AgentIdP.Api.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace AgentIdP.Api.OAuth;
 
@@ -26,7 +26,7 @@ public static class OAuthAuthentication
                 {
                     OnTokenValidated = ctx =>
                     {
-                        if (ctx.Principal?.Identity is not ClaimsIdentity token || !validator.IsLive(token)) ctx.Fail("The token has been revoked.");
+                        if (!validator.IsLive(ctx.SecurityToken as JsonWebToken)) ctx.Fail("The token has been revoked.");
                         return Task.CompletedTask;
                     },
                 };
