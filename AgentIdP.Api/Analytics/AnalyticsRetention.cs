@@ -45,6 +45,21 @@ public sealed partial class AnalyticsRetention(
         return deleted;
     }
 
+    /// <summary>
+    /// Deletes a tenant's analytics inside the caller's transaction (the tenant is being deleted): these tables have no
+    /// foreign key to tenants, so no cascade reaches them. A new analytics table is added here.
+    /// </summary>
+    public static async Task DeleteTenantAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid tenantId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            DELETE FROM analytics_events WHERE tenant_id = @tenant;
+            DELETE FROM analytics_tenant_daily WHERE tenant_id = @tenant;
+            DELETE FROM analytics_agent_weekly WHERE tenant_id = @tenant;
+            """, connection, tx);
+        cmd.Parameters.AddWithValue("tenant", tenantId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Analytics retention deleted {Rows} rollups created before {Cutoff}")]
     private static partial void LogDeleted(ILogger logger, long rows, DateTimeOffset cutoff);
 

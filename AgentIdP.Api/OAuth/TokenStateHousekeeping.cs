@@ -5,7 +5,7 @@ namespace AgentIdP.Api.OAuth;
 
 /// <summary>
 /// Prunes token state nothing can need any more: revocations and used client assertions whose tokens expired more
-/// than the clock skew ago, and watermarks past their keep time (a suspended tenant's stays). One replica at a time,
+/// than the clock skew ago, and watermarks past their keep time (a suspended tenant's stays while the tenant exists). One replica at a time,
 /// in batches (<see cref="Housekeeping"/>).
 /// </summary>
 public sealed partial class TokenStateHousekeeping(NpgsqlDataSource db, TimeProvider clock, ILogger<TokenStateHousekeeping> logger) : BackgroundService
@@ -29,7 +29,10 @@ public sealed partial class TokenStateHousekeeping(NpgsqlDataSource db, TimeProv
             void Before(NpgsqlParameterCollection p) => p.AddWithValue("before", before);
             return await Housekeeping.DeleteInBatchesAsync(connection, "revoked_tokens", "expires_at < @before", BatchSize, Before, null, ct)
                 + await Housekeeping.DeleteInBatchesAsync(connection, "used_client_assertions", "expires_at < @before", BatchSize, Before, null, ct)
-                + await Housekeeping.DeleteInBatchesAsync(connection, "token_watermarks", "keep_until < @before AND NOT suspended", BatchSize, Before, null, ct);
+                + await Housekeeping.DeleteInBatchesAsync(connection, "token_watermarks", """
+                    keep_until < @before
+                    AND (NOT suspended OR (kind = 'tenant' AND NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id::text = token_watermarks.id)))
+                    """, BatchSize, Before, null, ct);
         }, ct);
         if (deleted > 0) LogPruned(logger, deleted.Value);
         return deleted;

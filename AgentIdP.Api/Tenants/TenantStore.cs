@@ -1,5 +1,6 @@
 using AgentIdP.Api.Auth;
 using AgentIdP.Api.Agents;
+using AgentIdP.Api.Analytics;
 using AgentIdP.Api.Audit;
 using AgentIdP.Api.OAuth;
 using AgentIdP.Api.Tiers;
@@ -100,14 +101,13 @@ public sealed class TenantStore(NpgsqlDataSource db, ClientSecrets secrets, Clie
         if (state is not { } s) return Deletion.NotFound;
         if (!s.Suspended) return Deletion.NotSuspended;
         if (s.Subscribed) return Deletion.Subscribed;
-        var ended = await watermarks.RaiseAsync(connection, tx, TokenWatermarks.TenantKind, tenantId.ToString(), now, suspend: false, ct: ct);
-        // Clients, secrets, agents and audit events go with the tenant (ON DELETE CASCADE); analytics rows have no key to it.
-        await connection.ExecuteAsync(new CommandDefinition("""
-            DELETE FROM analytics_events WHERE tenant_id = @tenantId;
-            DELETE FROM analytics_tenant_daily WHERE tenant_id = @tenantId;
-            DELETE FROM analytics_agent_weekly WHERE tenant_id = @tenantId;
-            DELETE FROM tenants WHERE id = @tenantId;
-            """, new { tenantId }, tx, cancellationToken: ct));
+        // The tenant stays suspended in its watermark: replicas may still hold its clients' records for a few seconds,
+        // and a suspended tenant's clients are refused whatever the cache says. Housekeeping drops the row later.
+        var ended = await watermarks.RaiseAsync(connection, tx, TokenWatermarks.TenantKind, tenantId.ToString(), now, ct: ct);
+        await AnalyticsRetention.DeleteTenantAsync(connection, tx, tenantId, ct);
+        // Clients, secrets, agents and audit events go with the tenant (ON DELETE CASCADE).
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM tenants WHERE id = @tenantId", new { tenantId }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         watermarks.Announce(ended);
         return Deletion.Deleted;

@@ -192,6 +192,13 @@ public sealed class CredentialLifecycleTests
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await http.CallAsync("/api/agents", admin));
         Assert.Equal(HttpStatusCode.Unauthorized, await http.CallAsync("/api/agents", agentToken));
+        // Their client records were cached when they got those tokens; the deleted tenant's clients still get nothing.
+        using (var admin401 = await http.RequestTokenAsync(tenant.ClientId, tenant.ClientSecret))
+        using (var agent401 = await http.RequestTokenAsync(agent.ClientId, agent.ClientSecret))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, admin401.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, agent401.StatusCode);
+        }
         await using var db = NpgsqlDataSource.Create(api.DatabaseConnectionString);
         await using var cmd = db.CreateCommand("SELECT (SELECT count(*) FROM agents WHERE tenant_id = @t) + (SELECT count(*) FROM clients WHERE tenant_id = @t)");
         cmd.Parameters.AddWithValue("t", tenant.TenantId);
@@ -236,11 +243,13 @@ public sealed class CredentialLifecycleTests
             INSERT INTO token_watermarks (kind, id, not_before, keep_until, changed_at) VALUES
                 ('client', 'gone', @old, @old, @old), ('client', 'kept', @old, @recent + interval '1 hour', @old);
             INSERT INTO token_watermarks (kind, id, not_before, suspended, keep_until, changed_at) VALUES
-                ('tenant', '00000000-0000-0000-0000-000000000001', @old, true, @old, @old);
+                ('tenant', @suspended, @old, true, @old, @old), ('tenant', '00000000-0000-0000-0000-000000000002', @old, true, @old, @old);
+            INSERT INTO tenants (id, name) VALUES (@suspended::uuid, 'Suspended');
             """))
         {
             seed.Parameters.AddWithValue("old", old);
             seed.Parameters.AddWithValue("recent", recent);
+            seed.Parameters.AddWithValue("suspended", "00000000-0000-0000-0000-000000000001");
             await seed.ExecuteNonQueryAsync();
         }
         var housekeeping = api.Services.GetRequiredService<TokenStateHousekeeping>();
@@ -257,7 +266,7 @@ public sealed class CredentialLifecycleTests
         }
         var pruned = await housekeeping.RunOnceAsync(CancellationToken.None);
 
-        Assert.Equal(12_002, pruned);
+        Assert.Equal(12_003, pruned); // ...and the deleted tenant's suspension, which no client can need any more
         await using var left = db.CreateCommand("""
             SELECT string_agg(jti, ',' ORDER BY jti) FROM revoked_tokens
             UNION ALL SELECT string_agg(jti, ',' ORDER BY jti) FROM used_client_assertions
