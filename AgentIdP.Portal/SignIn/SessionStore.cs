@@ -125,7 +125,7 @@ public sealed partial class SessionStore(
             {
                 await redis.GetDatabase().LockReleaseAsync(RenewalKey(session.Id), owner);
             }
-            catch (Exception e) when (IsUnavailable(e))
+            catch (Exception e) when (PortalRedis.IsUnavailable(e))
             {
                 // The lock expires by itself.
             }
@@ -208,21 +208,11 @@ public sealed partial class SessionStore(
         {
             return await command(redis.GetDatabase());
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (PortalRedis.IsUnavailable(e))
         {
             throw new SessionStoreUnavailableException(e);
         }
     }
-
-    /// <summary>
-    /// What StackExchange.Redis throws when Redis is away: its own exceptions and timeouts, and, when a connection
-    /// drops under load, the socket pipe's InvalidOperationException or a cancellation of the commands it abandons
-    /// (the API learnt this the hard way; docs/reliability.md, "Redis outage").
-    /// </summary>
-    internal static bool IsUnavailable(Exception e) =>
-        e is RedisException or TimeoutException or ObjectDisposedException or IOException
-        || (e is InvalidOperationException or OperationCanceledException
-            && e.StackTrace?.Contains("StackExchange.Redis", StringComparison.Ordinal) == true);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Portal session started for tenant {TenantId}, client {ClientId}")]
     private static partial void LogStarted(ILogger logger, string tenantId, string clientId);
