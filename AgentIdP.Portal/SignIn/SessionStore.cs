@@ -30,6 +30,9 @@ public sealed partial class SessionStore(
     /// <summary>How long a request waits for another's renewal when its own token has already expired.</summary>
     private static readonly TimeSpan RenewalWait = TimeSpan.FromSeconds(3);
 
+    /// <summary>How often per idle timeout, at most, a session in use has its last use rewritten in Redis.</summary>
+    private const int TouchesPerIdleTimeout = 10;
+
     private const string KeyPrefix = "portal:session:";
     private const string RenewalSuffix = ":renewal";
     private readonly IDataProtector _tokens = protection.CreateProtector("AgentIdP.Portal.SignIn.SessionStore.AccessToken");
@@ -54,8 +57,8 @@ public sealed partial class SessionStore(
     }
 
     /// <summary>
-    /// The live session with this id, marked as used now; null when there is none, or when it has run out (it is then
-    /// deleted). Its access token may be due for renewal (<see cref="NeedsRenewal"/>).
+    /// The live session with this id, marked as used now (unless it was, less than a tenth of the idle timeout ago); null
+    /// when there is none, or when it has run out (it is then deleted). Its access token may be due for renewal (<see cref="NeedsRenewal"/>).
     /// </summary>
     public async Task<PortalSession?> ResumeAsync(string sessionId)
     {
@@ -72,6 +75,9 @@ public sealed partial class SessionStore(
             return null;
         }
 
+        // Recording every use would rewrite, and re-encrypt, the whole session on each page; a use within a tenth of the
+        // idle timeout of the recorded one is left unrecorded, so a busy session costs one read per page.
+        if (now - session.LastSeenAt < _limits.IdleTimeout / TouchesPerIdleTimeout) return session;
         var used = session with { LastSeenAt = now };
         // Only if the key still exists: a sign-out that deleted it meanwhile must not be undone by this write.
         var kept = await Redis(db => db.StringSetAsync(key, Serialize(used), TimeLeft(used, now), When.Exists));
