@@ -42,7 +42,7 @@ public sealed partial class SessionStore(
     public static RedisKey Key(string sessionId) => KeyPrefix + sessionId;
 
     /// <summary>The lock one request takes while it renews a session's access token.</summary>
-    public static RedisKey RenewalKey(string sessionId) => KeyPrefix + sessionId + RenewalSuffix;
+    private static RedisKey RenewalKey(string sessionId) => KeyPrefix + sessionId + RenewalSuffix;
 
     /// <summary>Starts a session for an admin whose <paramref name="credentials"/> just obtained <paramref name="token"/>.</summary>
     public async Task<PortalSession> StartAsync(Tenant tenant, ClientCredentials credentials, TokenResult token)
@@ -145,7 +145,7 @@ public sealed partial class SessionStore(
     }
 
     /// <summary>How long the session has before its first limit, from <paramref name="now"/>.</summary>
-    public TimeSpan TimeLeft(PortalSession session, DateTimeOffset now) =>
+    private TimeSpan TimeLeft(PortalSession session, DateTimeOffset now) =>
         Min(session.LastSeenAt + _limits.IdleTimeout, session.CreatedAt + _limits.AbsoluteLifetime) - now;
 
     /// <summary>A minute before the token expires, or a quarter of its life before for the API's shortest tokens.</summary>
