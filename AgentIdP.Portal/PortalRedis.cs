@@ -27,8 +27,18 @@ public static class PortalRedis
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (SignIn.SessionStore.IsUnavailable(inner)) return StatusCodes.Status503ServiceUnavailable;
+            if (IsUnavailable(inner)) return StatusCodes.Status503ServiceUnavailable;
         }
         return StatusCodes.Status500InternalServerError;
     }
+
+    /// <summary>
+    /// What StackExchange.Redis throws when Redis is away: its own exceptions and timeouts, and, when a connection
+    /// drops under load, the socket pipe's InvalidOperationException or a cancellation of the commands it abandons
+    /// (the API learnt this the hard way: AgentIdP.Api/Data/RedisUnavailable.cs, docs/reliability.md, "Redis outage").
+    /// </summary>
+    public static bool IsUnavailable(Exception e) =>
+        e is RedisException or TimeoutException or ObjectDisposedException or IOException
+        || (e is InvalidOperationException or OperationCanceledException
+            && e.StackTrace?.Contains("StackExchange.Redis", StringComparison.Ordinal) == true);
 }

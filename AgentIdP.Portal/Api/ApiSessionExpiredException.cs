@@ -1,7 +1,8 @@
 namespace AgentIdP.Portal.Api;
 
 /// <summary>
-/// The API no longer accepts the signed-in client's credentials (401, or the token endpoint refused the stored
-/// secret). <see cref="SignIn.SessionExpiredFilter"/> turns it into a sign-out and a trip to the sign-in page.
+/// The API no longer accepts the session's access token (it answered 401), or there is no session to call it for. A
+/// refused renewal never gets here: the cookie handler ends that session. <see cref="SignIn.SessionExpiredFilter"/>
+/// turns it into a sign-out and a trip to the sign-in page.
 /// </summary>
 public sealed class ApiSessionExpiredException(string message) : Exception(message);

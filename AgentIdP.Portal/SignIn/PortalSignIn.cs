@@ -69,7 +69,7 @@ internal sealed class SessionStoreHealthCheck(IConnectionMultiplexer redis) : IH
             var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(1), ct);
             return HealthCheckResult.Healthy($"PING {latency.TotalMilliseconds:0.0} ms");
         }
-        catch (Exception e) when (SessionStore.IsUnavailable(e))
+        catch (Exception e) when (PortalRedis.IsUnavailable(e))
         {
             return new HealthCheckResult(context.Registration.FailureStatus, e.Message);
         }

@@ -14,9 +14,8 @@ namespace AgentIdP.Portal.SignIn;
 public sealed partial class SessionCookieEvents(SessionStore sessions, TokenEndpoint tokenEndpoint, ILogger<SessionCookieEvents> logger)
     : CookieAuthenticationEvents
 {
+    /// <summary>Why this request's cookie was rejected: a <see cref="SignInReason"/>, or <see cref="Unavailable"/>.</summary>
     private static readonly object Outcome = new();
-    private const string Ended = "ended";
-    private const string Refused = "refused";
     private const string Unavailable = "unavailable";
 
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
@@ -39,7 +38,7 @@ public sealed partial class SessionCookieEvents(SessionStore sessions, TokenEndp
                 session.AttachTo(http);
                 return;
             }
-            http.Items[Outcome] = renewing ? Refused : Ended;
+            http.Items[Outcome] = renewing ? SignInReason.Expired : SignInReason.Ended;
             context.RejectPrincipal();
             await http.SignOutAsync(PortalSignIn.Scheme);
         }
@@ -62,11 +61,8 @@ public sealed partial class SessionCookieEvents(SessionStore sessions, TokenEndp
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "5";
                 return Task.CompletedTask;
-            case Ended:
-                context.RedirectUri = QueryHelpers.AddQueryString(context.RedirectUri, PortalRoutes.ReasonParameter, SignInReason.Ended);
-                break;
-            case Refused:
-                context.RedirectUri = QueryHelpers.AddQueryString(context.RedirectUri, PortalRoutes.ReasonParameter, SignInReason.Expired);
+            case string reason:
+                context.RedirectUri = QueryHelpers.AddQueryString(context.RedirectUri, PortalRoutes.ReasonParameter, reason);
                 break;
         }
         return base.RedirectToLogin(context);

@@ -30,6 +30,9 @@ public sealed partial class SessionStore(
     /// <summary>How long a request waits for another's renewal when its own token has already expired.</summary>
     private static readonly TimeSpan RenewalWait = TimeSpan.FromSeconds(3);
 
+    /// <summary>How often per idle timeout, at most, a session in use has its last use rewritten in Redis.</summary>
+    private const int TouchesPerIdleTimeout = 10;
+
     private const string KeyPrefix = "portal:session:";
     private const string RenewalSuffix = ":renewal";
     private readonly IDataProtector _tokens = protection.CreateProtector("AgentIdP.Portal.SignIn.SessionStore.AccessToken");
@@ -39,7 +42,7 @@ public sealed partial class SessionStore(
     public static RedisKey Key(string sessionId) => KeyPrefix + sessionId;
 
     /// <summary>The lock one request takes while it renews a session's access token.</summary>
-    public static RedisKey RenewalKey(string sessionId) => KeyPrefix + sessionId + RenewalSuffix;
+    private static RedisKey RenewalKey(string sessionId) => KeyPrefix + sessionId + RenewalSuffix;
 
     /// <summary>Starts a session for an admin whose <paramref name="credentials"/> just obtained <paramref name="token"/>.</summary>
     public async Task<PortalSession> StartAsync(Tenant tenant, ClientCredentials credentials, TokenResult token)
@@ -54,8 +57,8 @@ public sealed partial class SessionStore(
     }
 
     /// <summary>
-    /// The live session with this id, marked as used now; null when there is none, or when it has run out (it is then
-    /// deleted). Its access token may be due for renewal (<see cref="NeedsRenewal"/>).
+    /// The live session with this id, marked as used now (unless it was, less than a tenth of the idle timeout ago); null
+    /// when there is none, or when it has run out (it is then deleted). Its access token may be due for renewal (<see cref="NeedsRenewal"/>).
     /// </summary>
     public async Task<PortalSession?> ResumeAsync(string sessionId)
     {
@@ -72,6 +75,9 @@ public sealed partial class SessionStore(
             return null;
         }
 
+        // Recording every use would rewrite, and re-encrypt, the whole session on each page; a use within a tenth of the
+        // idle timeout of the recorded one is left unrecorded, so a busy session costs one read per page.
+        if (now - session.LastSeenAt < _limits.IdleTimeout / TouchesPerIdleTimeout) return session;
         var used = session with { LastSeenAt = now };
         // Only if the key still exists: a sign-out that deleted it meanwhile must not be undone by this write.
         var kept = await Redis(db => db.StringSetAsync(key, Serialize(used), TimeLeft(used, now), When.Exists));
@@ -125,7 +131,7 @@ public sealed partial class SessionStore(
             {
                 await redis.GetDatabase().LockReleaseAsync(RenewalKey(session.Id), owner);
             }
-            catch (Exception e) when (IsUnavailable(e))
+            catch (Exception e) when (PortalRedis.IsUnavailable(e))
             {
                 // The lock expires by itself.
             }
@@ -139,7 +145,7 @@ public sealed partial class SessionStore(
     }
 
     /// <summary>How long the session has before its first limit, from <paramref name="now"/>.</summary>
-    public TimeSpan TimeLeft(PortalSession session, DateTimeOffset now) =>
+    private TimeSpan TimeLeft(PortalSession session, DateTimeOffset now) =>
         Min(session.LastSeenAt + _limits.IdleTimeout, session.CreatedAt + _limits.AbsoluteLifetime) - now;
 
     /// <summary>A minute before the token expires, or a quarter of its life before for the API's shortest tokens.</summary>
@@ -208,21 +214,11 @@ public sealed partial class SessionStore(
         {
             return await command(redis.GetDatabase());
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (PortalRedis.IsUnavailable(e))
         {
             throw new SessionStoreUnavailableException(e);
         }
     }
-
-    /// <summary>
-    /// What StackExchange.Redis throws when Redis is away: its own exceptions and timeouts, and, when a connection
-    /// drops under load, the socket pipe's InvalidOperationException or a cancellation of the commands it abandons
-    /// (the API learnt this the hard way; docs/reliability.md, "Redis outage").
-    /// </summary>
-    internal static bool IsUnavailable(Exception e) =>
-        e is RedisException or TimeoutException or ObjectDisposedException or IOException
-        || (e is InvalidOperationException or OperationCanceledException
-            && e.StackTrace?.Contains("StackExchange.Redis", StringComparison.Ordinal) == true);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Portal session started for tenant {TenantId}, client {ClientId}")]
     private static partial void LogStarted(ILogger logger, string tenantId, string clientId);

@@ -26,11 +26,17 @@ public sealed class TrustedProxyOptions
     {
         public ValidateOptionsResult Validate(string? name, TrustedProxyOptions o)
         {
-            var failures = o.KnownProxies.Select((p, i) => (p, i)).Where(x => !IPAddress.TryParse(x.p.Trim(), out _))
-                .Select(x => $"{Section}:{nameof(KnownProxies)}:{x.i}: '{x.p}' is not an IP address.")
-                .Concat(o.KnownNetworks.Select((n, i) => (n, i)).Where(x => !IPNetwork.TryParse(x.n.Trim(), out _))
-                    .Select(x => $"{Section}:{nameof(KnownNetworks)}:{x.i}: '{x.n}' is not a CIDR range such as 10.0.0.0/8."))
-                .ToList();
+            List<string> failures = [];
+            for (var i = 0; i < o.KnownProxies.Count; i++)
+            {
+                if (!IPAddress.TryParse(o.KnownProxies[i].Trim(), out _))
+                    failures.Add($"{Section}:{nameof(KnownProxies)}:{i}: '{o.KnownProxies[i]}' is not an IP address.");
+            }
+            for (var i = 0; i < o.KnownNetworks.Count; i++)
+            {
+                if (!IPNetwork.TryParse(o.KnownNetworks[i].Trim(), out _))
+                    failures.Add($"{Section}:{nameof(KnownNetworks)}:{i}: '{o.KnownNetworks[i]}' is not a CIDR range such as 10.0.0.0/8.");
+            }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

@@ -41,6 +41,21 @@ public sealed class SessionStoreTests(PortalFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_used_again_within_a_tenth_of_the_idle_timeout_is_read_but_not_rewritten()
+    {
+        var session = await StartAsync(tokenLifetime: TimeSpan.FromHours(24));
+        var stored = await _redis.GetDatabase().StringGetAsync(SessionStore.Key(session.Id));
+
+        _clock.Advance(Limits.IdleTimeout / 10 - TimeSpan.FromSeconds(1));
+        Assert.NotNull(await _store.ResumeAsync(session.Id));
+        Assert.Equal(stored, await _redis.GetDatabase().StringGetAsync(SessionStore.Key(session.Id)));
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(_clock.GetUtcNow(), (await _store.ResumeAsync(session.Id))?.LastSeenAt);
+        Assert.NotEqual(stored, await _redis.GetDatabase().StringGetAsync(SessionStore.Key(session.Id)));
+    }
+
+    [Fact]
     public async Task A_session_in_steady_use_ends_at_its_absolute_lifetime()
     {
         var session = await StartAsync(tokenLifetime: TimeSpan.FromHours(24));
