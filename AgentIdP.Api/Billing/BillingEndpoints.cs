@@ -111,7 +111,7 @@ public static class BillingEndpoints
         {
             return Results.Ok(new { received = true, outcome = await stripe.ApplyAsync(stripeEvent, ct) });
         }
-        catch (Exception e) when (StripeFailures.Problem(e, "The event was not applied.") is not null)
+        catch (Exception e) when (StripeFailures.Is(e))
         {
             // Stripe redelivers on a non-2xx answer, so a failed re-read is retried later rather than lost.
             return Results.Problem($"Could not read the subscription from Stripe: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
