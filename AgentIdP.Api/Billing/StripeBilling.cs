@@ -86,12 +86,12 @@ public sealed partial class StripeBilling(
     private async Task<(Guid?, string)> CheckoutCompletedAsync(Session session, string eventId, CancellationToken ct)
     {
         var tenantId = Guid.TryParse(session.ClientReferenceId, out var t) ? t : await store.TenantOfAsync(session.SubscriptionId, session.CustomerId, ct);
-        if (tenantId is not { } tenant) return (null, "ignored");
+        if (tenantId is not { } tenant || await store.FindAsync(tenant, ct) is not { } account) return (null, "ignored");
         // A completed Checkout is a new paid subscription: it becomes the tenant's one.
         await store.LinkAsync(tenant, session.CustomerId, session.SubscriptionId, ct);
         if (session.SubscriptionId is { } subscriptionId)
         {
-            await ApplySubscriptionAsync(tenant, await Subscriptions.GetAsync(subscriptionId, cancellationToken: ct), eventId, ct);
+            await ApplySubscriptionAsync(tenant, account.CurrentTier, await Subscriptions.GetAsync(subscriptionId, cancellationToken: ct), eventId, ct);
         }
         return (tenant, "applied");
     }
@@ -111,15 +111,17 @@ public sealed partial class StripeBilling(
             if (PaidTier.IsOver(subscription.Status)) return (tenant, "ignored");
             await store.LinkAsync(tenant, subscription.CustomerId, subscription.Id, ct);
         }
-        await ApplySubscriptionAsync(tenant, subscription, eventId, ct);
+        await ApplySubscriptionAsync(tenant, account.CurrentTier, subscription, eventId, ct);
         return (tenant, "applied");
     }
 
-    /// <summary>Sets the tier from the subscription as Stripe holds it now (its current price, never a pending update).</summary>
-    public async Task<Tier> ApplySubscriptionAsync(Guid tenantId, Subscription subscription, string? eventId, CancellationToken ct)
+    /// <summary>
+    /// Sets the tier from the subscription as Stripe holds it now (its current price, never a pending update);
+    /// <paramref name="current"/> is the tenant's tier as the caller read it, which a <c>past_due</c> subscription keeps at most.
+    /// </summary>
+    public async Task<Tier> ApplySubscriptionAsync(Guid tenantId, Tier current, Subscription subscription, string? eventId, CancellationToken ct)
     {
         if (PaidTier.IsOver(subscription.Status)) await store.UnlinkAsync(tenantId, subscription.Id, ct);
-        TierConfig.TryParse((await store.FindAsync(tenantId, ct))?.Tier, out var current);
         var tier = PaidTier.Of(subscription.Status, _options.TierFor(subscription.Items?.Data?.FirstOrDefault()?.Price?.Id), current);
         await tenants.SetTierAsync(tenantId, tier, "stripe", new
         {

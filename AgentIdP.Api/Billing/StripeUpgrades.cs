@@ -62,7 +62,7 @@ public sealed class StripeUpgrades(StripeBilling stripe, BillingStore store)
         if (updated.PendingUpdate is null && updated.Items?.Data?.FirstOrDefault()?.Price?.Id == price)
         {
             // Stripe applied the change, so its invoice is paid: no need to wait for the webhook (which will agree).
-            var now = await stripe.ApplySubscriptionAsync(tenantId, updated, eventId: null, ct);
+            var now = await stripe.ApplySubscriptionAsync(tenantId, current, updated, eventId: null, ct);
             return TypedResults.Ok(new UpgradeStarted("upgraded", null, null, $"Paid: the tenant is on the {now.Name()} tier now."));
         }
         var invoiceUrl = updated.LatestInvoice?.HostedInvoiceUrl;
