@@ -52,6 +52,23 @@ public sealed partial class StripeBilling(
         return invoiceId;
     }
 
+    /// <summary>The subscription's current price (its one item's), never a pending update's.</summary>
+    public static string? PriceOf(Subscription subscription) => subscription.Items?.Data?.FirstOrDefault()?.Price?.Id;
+
+    /// <summary>
+    /// Moves the subscription's one item to <paramref name="price"/>. Charged now, the prorated difference is invoiced and
+    /// charged at once and Stripe applies the price only if that invoice is paid (else it waits in a <c>pending_update</c>,
+    /// the invoice in <c>latest_invoice</c>); otherwise the difference is on the next invoice.
+    /// </summary>
+    public Task<Subscription> ChangePriceAsync(Subscription subscription, string price, bool chargeNow, CancellationToken ct) =>
+        Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = price }],
+            PaymentBehavior = chargeNow ? "pending_if_incomplete" : null,
+            ProrationBehavior = chargeNow ? "always_invoice" : "create_prorations",
+            Expand = chargeNow ? ["latest_invoice"] : null,
+        }, cancellationToken: ct);
+
     /// <summary>Verifies the signature (and a timestamp at most 5 minutes old); null when it does not verify.</summary>
     public Event? Verify(string json, string signature)
     {
@@ -122,7 +139,7 @@ public sealed partial class StripeBilling(
     public async Task<Tier> ApplySubscriptionAsync(Guid tenantId, Tier current, Subscription subscription, string? eventId, CancellationToken ct)
     {
         if (PaidTier.IsOver(subscription.Status)) await store.UnlinkAsync(tenantId, subscription.Id, ct);
-        var tier = PaidTier.Of(subscription.Status, _options.TierFor(subscription.Items?.Data?.FirstOrDefault()?.Price?.Id), current);
+        var tier = PaidTier.Of(subscription.Status, _options.TierFor(PriceOf(subscription)), current);
         await tenants.SetTierAsync(tenantId, tier, "stripe", new
         {
             source = "stripe", eventId, subscriptionId = subscription.Id, status = subscription.Status,

@@ -55,14 +55,9 @@ public sealed partial class StripeOperatorTierChange(StripeBilling stripe, Billi
             await store.UnlinkAsync(tenantId, subscriptionId, ct);
             return new { subscriptionId, action = "canceled", voidedInvoice };
         }
-        var item = subscription.Items.Data[0];
         var price = stripe.Options.PriceFor(tier)!;
-        if (item.Price?.Id == price) return new { subscriptionId, action = "unchanged", voidedInvoice };
-        await stripe.Subscriptions.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions
-        {
-            Items = [new SubscriptionItemOptions { Id = item.Id, Price = price }],
-            ProrationBehavior = "create_prorations",
-        }, cancellationToken: ct);
+        if (StripeBilling.PriceOf(subscription) == price) return new { subscriptionId, action = "unchanged", voidedInvoice };
+        await stripe.ChangePriceAsync(subscription, price, chargeNow: false, ct);
         return new { subscriptionId, action = "price_changed", price, voidedInvoice };
     }
 

@@ -52,14 +52,8 @@ public sealed class StripeUpgrades(StripeBilling stripe, BillingStore store)
         }
         // A new attempt replaces an earlier unpaid one, whose invoice could otherwise still be paid and applied.
         await stripe.DiscardPendingUpdateAsync(subscription, ct);
-        var updated = await stripe.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
-        {
-            Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = price }],
-            PaymentBehavior = "pending_if_incomplete",
-            ProrationBehavior = "always_invoice",
-            Expand = ["latest_invoice"],
-        }, cancellationToken: ct);
-        if (updated.PendingUpdate is null && updated.Items?.Data?.FirstOrDefault()?.Price?.Id == price)
+        var updated = await stripe.ChangePriceAsync(subscription, price, chargeNow: true, ct);
+        if (updated.PendingUpdate is null && StripeBilling.PriceOf(updated) == price)
         {
             // Stripe applied the change, so its invoice is paid: no need to wait for the webhook (which will agree).
             var now = await stripe.ApplySubscriptionAsync(tenantId, current, updated, eventId: null, ct);
