@@ -47,7 +47,7 @@ public sealed partial class StripeOperatorTierChange(StripeBilling stripe, Billi
             await store.UnlinkAsync(tenantId, subscriptionId, ct);
             return new { subscriptionId, action = "none", status = subscription.Status };
         }
-        if (tier != Tier.Free && subscription.Status is not ("active" or "trialing" or "past_due")) return null;
+        if (tier != Tier.Free && !PaidTier.Grants(subscription.Status, tier, current: tier)) return null;
         var voidedInvoice = await stripe.DiscardPendingUpdateAsync(subscription, ct);
         if (tier == Tier.Free)
         {

@@ -46,7 +46,7 @@ public sealed class StripeUpgrades(StripeBilling stripe, BillingStore store)
     private async Task<Results<Ok<UpgradeStarted>, ProblemHttpResult>> ChangePriceAsync(
         Guid tenantId, Subscription subscription, Tier current, Tier target, string price, CancellationToken ct)
     {
-        if (subscription.Status is not ("active" or "trialing"))
+        if (!PaidTier.Grants(subscription.Status, target, current))
         {
             return Problems.Conflict($"Your subscription is {subscription.Status}: pay its open invoice in Stripe before upgrading.");
         }
