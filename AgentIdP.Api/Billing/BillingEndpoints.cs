@@ -46,7 +46,7 @@ public static class BillingEndpoints
         ClaimsPrincipal user, BillingStore store, StripeBilling stripe, DailyQuota quota, CancellationToken ct)
     {
         if (await store.FindAsync(user.TenantId(), ct) is not { } account) return Problems.NotFound("tenant");
-        TierConfig.TryParse(account.Tier, out var tier);
+        var tier = account.CurrentTier;
         var limits = TierConfig.For(tier);
         return TypedResults.Ok(new BillingStatus(account.Tier, new DateTimeOffset(account.TierChangedAt, TimeSpan.Zero), stripe.Configured,
             account.StripeSubscriptionId is not null, await quota.PeekAsync(tier, account.TenantId), limits.DailyQuota,
@@ -59,7 +59,7 @@ public static class BillingEndpoints
     {
         if (!TierConfig.TryParse(request.Tier, out var target)) return Problems.BadRequest("tier must be pro or enterprise.");
         if (await store.FindAsync(user.TenantId(), ct) is not { } account) return Problems.NotFound("tenant");
-        TierConfig.TryParse(account.Tier, out var current);
+        var current = account.CurrentTier;
         if (target == current) return Problems.Conflict($"The tenant is already on the {current.Name()} tier.");
         if (target < current)
         {
@@ -111,7 +111,7 @@ public static class BillingEndpoints
         {
             return Results.Ok(new { received = true, outcome = await stripe.ApplyAsync(stripeEvent, ct) });
         }
-        catch (Exception e) when (StripeFailures.Problem(e, "The event was not applied.") is not null)
+        catch (Exception e) when (StripeFailures.Is(e))
         {
             // Stripe redelivers on a non-2xx answer, so a failed re-read is retried later rather than lost.
             return Results.Problem($"Could not read the subscription from Stripe: {e.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);

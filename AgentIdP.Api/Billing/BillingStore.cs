@@ -1,3 +1,4 @@
+using AgentIdP.Api.Tiers;
 using Dapper;
 using Npgsql;
 
@@ -6,7 +7,11 @@ namespace AgentIdP.Api.Billing;
 /// <summary>The tenant's Stripe ids and the webhook events already applied.</summary>
 public sealed class BillingStore(NpgsqlDataSource db)
 {
-    public sealed record Account(Guid TenantId, string Tier, DateTime TierChangedAt, string? StripeCustomerId, string? StripeSubscriptionId);
+    public sealed record Account(Guid TenantId, string Tier, DateTime TierChangedAt, string? StripeCustomerId, string? StripeSubscriptionId)
+    {
+        /// <summary>The stored tier as a <see cref="Tiers.Tier"/> (a name no tier has counts as free).</summary>
+        public Tiers.Tier CurrentTier => TierConfig.TryParse(Tier, out var tier) ? tier : Tiers.Tier.Free;
+    }
 
     public async Task<Account?> FindAsync(Guid tenantId, CancellationToken ct)
     {

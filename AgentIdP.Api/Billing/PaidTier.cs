@@ -11,6 +11,12 @@ public static class PaidTier
     /// <summary>Stripe's statuses after which the subscription will never bill again.</summary>
     public static bool IsOver(string status) => status is "canceled" or "incomplete_expired";
 
+    /// <summary>
+    /// Whether a subscription in this status, once on <paramref name="tier"/>'s price, grants that tier to a tenant on
+    /// <paramref name="current"/>: if not, a paid tier set on it would be taken back by its next event.
+    /// </summary>
+    public static bool Grants(string status, Tier tier, Tier current) => Of(status, tier, current) == tier;
+
     /// <param name="status">The subscription's status.</param>
     /// <param name="priceTier">The tier of its current price; null for a price that is no tier's.</param>
     /// <param name="current">The tenant's tier now.</param>

@@ -52,6 +52,23 @@ public sealed partial class StripeBilling(
         return invoiceId;
     }
 
+    /// <summary>The subscription's current price (its one item's), never a pending update's.</summary>
+    public static string? PriceOf(Subscription subscription) => subscription.Items?.Data?.FirstOrDefault()?.Price?.Id;
+
+    /// <summary>
+    /// Moves the subscription's one item to <paramref name="price"/>. Charged now, the prorated difference is invoiced and
+    /// charged at once and Stripe applies the price only if that invoice is paid (else it waits in a <c>pending_update</c>,
+    /// the invoice in <c>latest_invoice</c>); otherwise the difference is on the next invoice.
+    /// </summary>
+    public Task<Subscription> ChangePriceAsync(Subscription subscription, string price, bool chargeNow, CancellationToken ct) =>
+        Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = price }],
+            PaymentBehavior = chargeNow ? "pending_if_incomplete" : null,
+            ProrationBehavior = chargeNow ? "always_invoice" : "create_prorations",
+            Expand = chargeNow ? ["latest_invoice"] : null,
+        }, cancellationToken: ct);
+
     /// <summary>Verifies the signature (and a timestamp at most 5 minutes old); null when it does not verify.</summary>
     public Event? Verify(string json, string signature)
     {
@@ -86,12 +103,12 @@ public sealed partial class StripeBilling(
     private async Task<(Guid?, string)> CheckoutCompletedAsync(Session session, string eventId, CancellationToken ct)
     {
         var tenantId = Guid.TryParse(session.ClientReferenceId, out var t) ? t : await store.TenantOfAsync(session.SubscriptionId, session.CustomerId, ct);
-        if (tenantId is not { } tenant) return (null, "ignored");
+        if (tenantId is not { } tenant || await store.FindAsync(tenant, ct) is not { } account) return (null, "ignored");
         // A completed Checkout is a new paid subscription: it becomes the tenant's one.
         await store.LinkAsync(tenant, session.CustomerId, session.SubscriptionId, ct);
         if (session.SubscriptionId is { } subscriptionId)
         {
-            await ApplySubscriptionAsync(tenant, await Subscriptions.GetAsync(subscriptionId, cancellationToken: ct), eventId, ct);
+            await ApplySubscriptionAsync(tenant, account.CurrentTier, await Subscriptions.GetAsync(subscriptionId, cancellationToken: ct), eventId, ct);
         }
         return (tenant, "applied");
     }
@@ -111,16 +128,18 @@ public sealed partial class StripeBilling(
             if (PaidTier.IsOver(subscription.Status)) return (tenant, "ignored");
             await store.LinkAsync(tenant, subscription.CustomerId, subscription.Id, ct);
         }
-        await ApplySubscriptionAsync(tenant, subscription, eventId, ct);
+        await ApplySubscriptionAsync(tenant, account.CurrentTier, subscription, eventId, ct);
         return (tenant, "applied");
     }
 
-    /// <summary>Sets the tier from the subscription as Stripe holds it now (its current price, never a pending update).</summary>
-    public async Task<Tier> ApplySubscriptionAsync(Guid tenantId, Subscription subscription, string? eventId, CancellationToken ct)
+    /// <summary>
+    /// Sets the tier from the subscription as Stripe holds it now (its current price, never a pending update);
+    /// <paramref name="current"/> is the tenant's tier as the caller read it, which a <c>past_due</c> subscription keeps at most.
+    /// </summary>
+    public async Task<Tier> ApplySubscriptionAsync(Guid tenantId, Tier current, Subscription subscription, string? eventId, CancellationToken ct)
     {
         if (PaidTier.IsOver(subscription.Status)) await store.UnlinkAsync(tenantId, subscription.Id, ct);
-        TierConfig.TryParse((await store.FindAsync(tenantId, ct))?.Tier, out var current);
-        var tier = PaidTier.Of(subscription.Status, _options.TierFor(subscription.Items?.Data?.FirstOrDefault()?.Price?.Id), current);
+        var tier = PaidTier.Of(subscription.Status, _options.TierFor(PriceOf(subscription)), current);
         await tenants.SetTierAsync(tenantId, tier, "stripe", new
         {
             source = "stripe", eventId, subscriptionId = subscription.Id, status = subscription.Status,

@@ -47,7 +47,7 @@ public sealed partial class StripeOperatorTierChange(StripeBilling stripe, Billi
             await store.UnlinkAsync(tenantId, subscriptionId, ct);
             return new { subscriptionId, action = "none", status = subscription.Status };
         }
-        if (tier != Tier.Free && subscription.Status is not ("active" or "trialing" or "past_due")) return null;
+        if (tier != Tier.Free && !PaidTier.Grants(subscription.Status, tier, current: tier)) return null;
         var voidedInvoice = await stripe.DiscardPendingUpdateAsync(subscription, ct);
         if (tier == Tier.Free)
         {
@@ -55,14 +55,9 @@ public sealed partial class StripeOperatorTierChange(StripeBilling stripe, Billi
             await store.UnlinkAsync(tenantId, subscriptionId, ct);
             return new { subscriptionId, action = "canceled", voidedInvoice };
         }
-        var item = subscription.Items.Data[0];
         var price = stripe.Options.PriceFor(tier)!;
-        if (item.Price?.Id == price) return new { subscriptionId, action = "unchanged", voidedInvoice };
-        await stripe.Subscriptions.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions
-        {
-            Items = [new SubscriptionItemOptions { Id = item.Id, Price = price }],
-            ProrationBehavior = "create_prorations",
-        }, cancellationToken: ct);
+        if (StripeBilling.PriceOf(subscription) == price) return new { subscriptionId, action = "unchanged", voidedInvoice };
+        await stripe.ChangePriceAsync(subscription, price, chargeNow: false, ct);
         return new { subscriptionId, action = "price_changed", price, voidedInvoice };
     }
 

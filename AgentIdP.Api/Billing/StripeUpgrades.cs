@@ -1,4 +1,3 @@
-using AgentIdP.Api.Platform;
 using AgentIdP.Api.Tiers;
 using Stripe;
 using Stripe.Checkout;
@@ -20,7 +19,8 @@ public sealed class StripeUpgrades(StripeBilling stripe, BillingStore store)
         var price = stripe.Options.PriceFor(target)!;
         if (account.StripeSubscriptionId is { } subscriptionId)
         {
-            var subscription = await stripe.Subscriptions.GetAsync(subscriptionId, cancellationToken: ct);
+            // With its latest invoice, so that a refusal can link the one to pay.
+            var subscription = await stripe.Subscriptions.GetAsync(subscriptionId, new SubscriptionGetOptions { Expand = ["latest_invoice"] }, cancellationToken: ct);
             if (!PaidTier.IsOver(subscription.Status)) return await ChangePriceAsync(account.TenantId, subscription, current, target, price, ct);
             // It ended and its event has not reached us yet: a new subscription goes through Checkout.
             await store.UnlinkAsync(account.TenantId, subscriptionId, ct);
@@ -46,23 +46,22 @@ public sealed class StripeUpgrades(StripeBilling stripe, BillingStore store)
     private async Task<Results<Ok<UpgradeStarted>, ProblemHttpResult>> ChangePriceAsync(
         Guid tenantId, Subscription subscription, Tier current, Tier target, string price, CancellationToken ct)
     {
-        if (subscription.Status is not ("active" or "trialing"))
+        if (!PaidTier.Grants(subscription.Status, target, current))
         {
-            return Problems.Conflict($"Your subscription is {subscription.Status}: pay its open invoice in Stripe before upgrading.");
+            var openInvoiceUrl = subscription.LatestInvoice is { Status: "open" } open ? open.HostedInvoiceUrl : null;
+            return TypedResults.Problem($"Your subscription is {subscription.Status}, so it cannot take an upgrade now. "
+                + (openInvoiceUrl is null ? "Settle it in Stripe or with support" : $"Pay its open invoice at {openInvoiceUrl}")
+                + ", then upgrade again; your tier stays as it is meanwhile.",
+                statusCode: StatusCodes.Status409Conflict, title: "Subscription not paid up",
+                extensions: new Dictionary<string, object?> { ["invoiceUrl"] = openInvoiceUrl, ["subscriptionStatus"] = subscription.Status });
         }
         // A new attempt replaces an earlier unpaid one, whose invoice could otherwise still be paid and applied.
         await stripe.DiscardPendingUpdateAsync(subscription, ct);
-        var updated = await stripe.Subscriptions.UpdateAsync(subscription.Id, new SubscriptionUpdateOptions
-        {
-            Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = price }],
-            PaymentBehavior = "pending_if_incomplete",
-            ProrationBehavior = "always_invoice",
-            Expand = ["latest_invoice"],
-        }, cancellationToken: ct);
-        if (updated.PendingUpdate is null && updated.Items?.Data?.FirstOrDefault()?.Price?.Id == price)
+        var updated = await stripe.ChangePriceAsync(subscription, price, chargeNow: true, ct);
+        if (updated.PendingUpdate is null && StripeBilling.PriceOf(updated) == price)
         {
             // Stripe applied the change, so its invoice is paid: no need to wait for the webhook (which will agree).
-            var now = await stripe.ApplySubscriptionAsync(tenantId, updated, eventId: null, ct);
+            var now = await stripe.ApplySubscriptionAsync(tenantId, current, updated, eventId: null, ct);
             return TypedResults.Ok(new UpgradeStarted("upgraded", null, null, $"Paid: the tenant is on the {now.Name()} tier now."));
         }
         var invoiceUrl = updated.LatestInvoice?.HostedInvoiceUrl;

@@ -120,13 +120,16 @@ public sealed class PaidUpgradeTests : BillingApi
     public async Task An_upgrade_of_a_past_due_subscription_is_refused_until_its_invoice_is_paid()
     {
         var (_, admin, subscription, customer) = await SubscribedAsync(FakeStripe.ProPrice);
-        Stripe.Change(subscription, ("past_due", FakeStripe.ProPrice, customer));
+        var renewal = new FakeInvoice($"in_{Guid.NewGuid():N}", subscription, "open");
+        Stripe.Invoices[renewal.Id] = renewal;
+        Stripe.Change(subscription, new FakeSubscription("past_due", FakeStripe.ProPrice, customer) { LatestInvoice = renewal.Id });
         await DeliverStripeEventsAsync();
 
         var (status, problem) = await SendAsync(HttpMethod.Post, "/api/billing/upgrade", admin, new { tier = "enterprise" });
 
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Contains("past_due", problem["detail"]!.GetValue<string>());
+        Assert.Equal($"https://invoice.stripe.test/i/{renewal.Id}", problem["invoiceUrl"]!.GetValue<string>());
         Assert.DoesNotContain(Stripe.Requests, r => r.Method == "POST" && r.Path.StartsWith("/v1/subscriptions/", StringComparison.Ordinal));
         Assert.Equal("pro", await TierAsync(admin));
     }
