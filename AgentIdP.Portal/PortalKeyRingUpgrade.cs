@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using AgentIdP.KeyRing;
 using StackExchange.Redis;
 
@@ -14,21 +13,19 @@ internal sealed partial class PortalKeyRingUpgrade(IConnectionMultiplexer redis,
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (secrets.CurrentId is null) return;
         try
         {
             var database = redis.GetDatabase();
-            var elements = await database.ListRangeAsync(PortalKeyRing.RedisKey);
-            var rewritten = 0;
-            for (var i = 0; i < elements.Length; i++)
-            {
-                if (KeyRingRewrap.Rewrap(XElement.Parse(elements[i].ToString()), secrets) is not { } upgraded) continue;
-                var tx = database.CreateTransaction();
-                tx.AddCondition(Condition.ListIndexEqual(PortalKeyRing.RedisKey, i, elements[i]));
-                _ = tx.ListSetByIndexAsync(PortalKeyRing.RedisKey, i, upgraded.ToString(SaveOptions.DisableFormatting));
-                if (await tx.ExecuteAsync()) rewritten++;
-            }
-            if (rewritten > 0) LogRewritten(logger, rewritten);
+            await KeyRingRewrap.RewrapAllAsync<long>(secrets,
+                async () => (await database.ListRangeAsync(PortalKeyRing.RedisKey)).Select((xml, i) => ((long)i, xml.ToString())).ToList(),
+                async (i, old, upgraded) =>
+                {
+                    var tx = database.CreateTransaction();
+                    tx.AddCondition(Condition.ListIndexEqual(PortalKeyRing.RedisKey, i, old));
+                    _ = tx.ListSetByIndexAsync(PortalKeyRing.RedisKey, i, upgraded);
+                    return await tx.ExecuteAsync();
+                },
+                logger);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -37,9 +34,6 @@ internal sealed partial class PortalKeyRingUpgrade(IConnectionMultiplexer redis,
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-encrypted {Count} portal Data Protection key(s) under the current key-ring secret")]
-    private static partial void LogRewritten(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not re-encrypt the portal key ring in Redis: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);

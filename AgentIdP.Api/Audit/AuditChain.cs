@@ -5,12 +5,13 @@ using Npgsql;
 
 namespace AgentIdP.Api.Audit;
 
-/// <summary>The result of walking a tenant's chain from its first event to its head.</summary>
+/// <summary>The result of walking a chain (a tenant's, or the platform's) from its first event to its head.</summary>
 public sealed record ChainVerification(
     bool Valid, long Events, string? HeadHash, long? FirstBrokenSeq, Guid? FirstBrokenEventId, string? Reason);
 
 /// <summary>
-/// Walks a tenant's audit chain and names the first event whose link or hash does not hold. Every event is re-hashed
+/// Walks a tenant's audit chain, or the platform's (<c>platform_audit_events</c>, hashed alike with <c>platform</c> in
+/// place of the tenant id), and names the first event whose link or hash does not hold. Every event is re-hashed
 /// on every walk: a chain is only called valid when all of it was checked. The walk is split into seq ranges read
 /// and hashed in parallel (one connection each), then stitched together in order.
 /// </summary>
@@ -21,12 +22,22 @@ public static class AuditChain
     /// <summary>Below this many events one range is enough.</summary>
     private const long MinEventsPerRange = 50_000;
 
-    public static async Task<ChainVerification> VerifyAsync(NpgsqlDataSource db, Guid tenantId, CancellationToken ct)
+    /// <param name="Rows">The chain's rows, as SQL after FROM, ending in a WHERE clause the seq range is ANDed to.</param>
+    /// <param name="Label">The first field of the canonical text (<c>audit_canonical()</c> / <c>platform_audit_canonical()</c>).</param>
+    private sealed record Chain(string Rows, Guid? Tenant, string Label);
+
+    public static Task<ChainVerification> VerifyAsync(NpgsqlDataSource db, Guid tenantId, CancellationToken ct) =>
+        VerifyAsync(db, new Chain("audit_events WHERE tenant_id = @tenant", tenantId, tenantId.ToString("D")), ct);
+
+    public static Task<ChainVerification> VerifyPlatformAsync(NpgsqlDataSource db, CancellationToken ct) =>
+        VerifyAsync(db, new Chain("platform_audit_events WHERE TRUE", null, "platform"), ct);
+
+    private static async Task<ChainVerification> VerifyAsync(NpgsqlDataSource db, Chain chain, CancellationToken ct)
     {
         long head;
-        await using (var max = db.CreateCommand("SELECT COALESCE(max(seq), 0) FROM audit_events WHERE tenant_id = @tenant"))
+        await using (var max = db.CreateCommand($"SELECT COALESCE(max(seq), 0) FROM {chain.Rows}"))
         {
-            max.Parameters.AddWithValue("tenant", tenantId);
+            if (chain.Tenant is { } tenant) max.Parameters.AddWithValue("tenant", tenant);
             head = (long)(await max.ExecuteScalarAsync(ct))!;
         }
 
@@ -34,7 +45,7 @@ public static class AuditChain
         var ranges = (int)Math.Clamp(head / MinEventsPerRange, 1, 2 * Environment.ProcessorCount);
         var size = head / ranges + 1;
         var walks = await Task.WhenAll(Enumerable.Range(0, ranges).Select(r =>
-            WalkAsync(db, tenantId, first: r == 0 ? long.MinValue : r * size + 1, last: r == ranges - 1 ? long.MaxValue : (r + 1) * size, ct)));
+            WalkAsync(db, chain, first: r == 0 ? long.MinValue : r * size + 1, last: r == ranges - 1 ? long.MaxValue : (r + 1) * size, ct)));
 
         // Stitch: each range must start where the previous one ended, then hold inside.
         var expectedPrev = Genesis;
@@ -68,20 +79,20 @@ public static class AuditChain
     private sealed record Walk(bool Any, long Count, long FirstSeq, Guid FirstId, byte[] FirstPrev, long LastSeq, byte[] LastHash, ChainVerification? Failure);
 
     /// <summary>Verifies the events with seq in [first, last] among themselves; the caller checks the range's first link.</summary>
-    private static async Task<Walk> WalkAsync(NpgsqlDataSource db, Guid tenantId, long first, long last, CancellationToken ct)
+    private static async Task<Walk> WalkAsync(NpgsqlDataSource db, Chain chain, long first, long last, CancellationToken ct)
     {
         // The columns raw; the canonical text of audit_canonical() is rebuilt here (the SQL function costs ~10 µs a row).
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             SELECT seq, id, occurred_at, actor, action, target, data::text, prev_hash, hash
-            FROM audit_events WHERE tenant_id = @tenant AND seq BETWEEN @first AND @last ORDER BY seq
+            FROM {chain.Rows} AND seq BETWEEN @first AND @last ORDER BY seq
             """);
-        cmd.Parameters.AddWithValue("tenant", tenantId);
+        if (chain.Tenant is { } tenant) cmd.Parameters.AddWithValue("tenant", tenant);
         cmd.Parameters.AddWithValue("first", first);
         cmd.Parameters.AddWithValue("last", last);
         // Rows are small, so each is buffered whole by ReadAsync and the column reads below copy from memory.
         await using var reader = await cmd.ExecuteReaderAsync(ct);
 
-        var tenant = Encoding.UTF8.GetBytes(tenantId.ToString("D"));
+        var label = Encoding.UTF8.GetBytes(chain.Label);
         var buffer = new byte[4096];
         var computed = new byte[32];
         byte[] hash = new byte[32], expectedPrev = new byte[32], firstPrev = [];
@@ -94,7 +105,7 @@ public static class AuditChain
             var id = reader.GetGuid(1);
             var occurredAt = reader.GetFieldValue<DateTime>(2);
 
-            // prev_hash ‖ UTF-8 of audit_canonical(): tenant, seq, id, time (µs, UTC), actor, action, target, data, joined by
+            // prev_hash ‖ UTF-8 of audit_canonical(): tenant (or "platform"), seq, id, time (µs, UTC), actor, action, target, data, joined by
             // \n. The text columns are copied as the UTF-8 bytes Postgres sent, never decoded into strings.
             var at = CopyRaw(reader, 7, ref buffer, 0);
             var prev = buffer.AsSpan(0, at);
@@ -108,8 +119,8 @@ public static class AuditChain
                 if (seq != expectedSeq) return Failed(count, seq, id, MissingOrInserted(expectedSeq, seq));
                 if (!prev.SequenceEqual(expectedPrev)) return Failed(count, seq, id, BadLink);
             }
-            tenant.CopyTo(buffer, at);
-            at += tenant.Length;
+            label.CopyTo(buffer, at);
+            at += label.Length;
             buffer[at++] = (byte)'\n';
             seq.TryFormat(buffer.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
             at += written;

@@ -15,6 +15,7 @@ public static class AuditEndpoints
 
         var platform = app.MapGroup("/api/platform/audit").WithTags("Audit (platform operator)").RequirePlatformAdmin();
         platform.MapGet("", ListPlatform).WithSummary("The platform's own audit events (signing keys), newest first");
+        platform.MapGet("/verify", VerifyPlatform).WithSummary("Walk the platform's hash chain and name the first broken event");
         return app;
     }
 
@@ -60,4 +61,7 @@ public static class AuditEndpoints
 
     private static async Task<Ok<ChainVerification>> Verify(System.Security.Claims.ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken ct) =>
         TypedResults.Ok(await AuditChain.VerifyAsync(db, user.TenantId(), ct));
+
+    private static async Task<Ok<ChainVerification>> VerifyPlatform(NpgsqlDataSource db, CancellationToken ct) =>
+        TypedResults.Ok(await AuditChain.VerifyPlatformAsync(db, ct));
 }

@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using AgentIdP.Api.Platform;
 using AgentIdP.KeyRing;
 using Npgsql;
@@ -11,32 +10,28 @@ namespace AgentIdP.Api.Keys;
 /// <c>DataProtection:PreviousKeyRingSecrets</c>). The keys inside do not change, so the signing keys still unwrap.
 /// Replicas starting together may both rewrite a row; each update applies only to the text it read.
 /// </summary>
-internal sealed partial class KeyRingUpgrade(NpgsqlDataSource db, KeyRingSecrets secrets, ILogger<KeyRingUpgrade> logger) : IStartupTask
+internal sealed class KeyRingUpgrade(NpgsqlDataSource db, KeyRingSecrets secrets, ILogger<KeyRingUpgrade> logger) : IStartupTask
 {
     public StartupStage Stage => StartupStage.Warm;
 
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) =>
+        KeyRingRewrap.RewrapAllAsync(secrets, () => ReadAsync(ct), (name, old, upgraded) => ReplaceAsync(name, old, upgraded, ct), logger);
+
+    private async Task<IReadOnlyList<(string Name, string Xml)>> ReadAsync(CancellationToken ct)
     {
-        if (secrets.CurrentId is null) return;
         var rows = new List<(string Name, string Xml)>();
-        await using (var read = db.CreateCommand("SELECT friendly_name, xml FROM data_protection_keys"))
-        await using (var reader = await read.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct)) rows.Add((reader.GetString(0), reader.GetString(1)));
-        }
-        var rewritten = 0;
-        foreach (var (name, xml) in rows)
-        {
-            if (KeyRingRewrap.Rewrap(XElement.Parse(xml), secrets) is not { } upgraded) continue;
-            await using var update = db.CreateCommand("UPDATE data_protection_keys SET xml = @new WHERE friendly_name = @name AND xml = @old");
-            update.Parameters.AddWithValue("new", upgraded.ToString(SaveOptions.DisableFormatting));
-            update.Parameters.AddWithValue("name", name);
-            update.Parameters.AddWithValue("old", xml);
-            rewritten += await update.ExecuteNonQueryAsync(ct);
-        }
-        if (rewritten > 0) LogRewritten(logger, rewritten);
+        await using var read = db.CreateCommand("SELECT friendly_name, xml FROM data_protection_keys");
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetString(0), reader.GetString(1)));
+        return rows;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-encrypted {Count} Data Protection key(s) under the current key-ring secret")]
-    private static partial void LogRewritten(ILogger logger, int count);
+    private async Task<bool> ReplaceAsync(string name, string old, string upgraded, CancellationToken ct)
+    {
+        await using var update = db.CreateCommand("UPDATE data_protection_keys SET xml = @new WHERE friendly_name = @name AND xml = @old");
+        update.Parameters.AddWithValue("new", upgraded);
+        update.Parameters.AddWithValue("name", name);
+        update.Parameters.AddWithValue("old", old);
+        return await update.ExecuteNonQueryAsync(ct) == 1;
+    }
 }

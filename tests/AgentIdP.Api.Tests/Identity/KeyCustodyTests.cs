@@ -74,15 +74,7 @@ public sealed class KeyCustodyTests
     public async Task A_ring_written_in_plain_text_by_an_older_release_still_opens_and_is_encrypted_at_the_next_start()
     {
         var servers = await Servers.SharedAsync();
-        var database = await servers.CreateDatabaseAsync("ring");
-        TestApi.TenantCredentials tenant;
-        string token;
-        await using (var api = new ApiFactory(database, servers.RedisConnectionString))
-        {
-            using var http = api.CreateClient();
-            tenant = await http.CreateTenantAsync();
-            token = await http.AdminTokenAsync(tenant);
-        }
+        var (database, tenant, token) = await DatabaseWithATenantTokenAsync(servers);
         // What a release before key-ring encryption left in the table: the master keys in plain text.
         await RewriteRingAsync(database, xml => Decrypted(xml, ApiFactory.KeyRingSecret));
         Assert.All(await RingAsync(database), xml => Assert.Contains("masterKey", xml));
@@ -102,15 +94,7 @@ public sealed class KeyCustodyTests
     {
         const string newSecret = "the-next-key-ring-secret-0123456789abcdef01234567";
         var servers = await Servers.SharedAsync();
-        var database = await servers.CreateDatabaseAsync("ring");
-        TestApi.TenantCredentials tenant;
-        string token;
-        await using (var api = new ApiFactory(database, servers.RedisConnectionString))
-        {
-            using var http = api.CreateClient();
-            tenant = await http.CreateTenantAsync();
-            token = await http.AdminTokenAsync(tenant);
-        }
+        var (database, tenant, token) = await DatabaseWithATenantTokenAsync(servers);
 
         await using (var rotating = new ApiFactory(database, servers.RedisConnectionString))
         {
@@ -154,6 +138,16 @@ public sealed class KeyCustodyTests
             base.ConfigureWebHost(builder);
             builder.UseEnvironment(Environments.Development);
         }
+    }
+
+    /// <summary>A fresh database that an API has started on once, leaving its key ring, a tenant and a token signed then.</summary>
+    private static async Task<(string Database, TestApi.TenantCredentials Tenant, string Token)> DatabaseWithATenantTokenAsync(Servers servers)
+    {
+        var database = await servers.CreateDatabaseAsync("ring");
+        await using var api = new ApiFactory(database, servers.RedisConnectionString);
+        using var http = api.CreateClient();
+        var tenant = await http.CreateTenantAsync();
+        return (database, tenant, await http.AdminTokenAsync(tenant));
     }
 
     private static async Task<List<string>> RingAsync(string database)

@@ -126,6 +126,11 @@ public sealed class SigningKeyRevocationTests
                 FROM platform_audit_events) events
             """);
         Assert.True((bool)(await verify.ExecuteScalarAsync())!);
+        // The API's own walk, shared with the tenants' chains, agrees.
+        var walked = await http.SendJsonAsync(HttpMethod.Get, "/api/platform/audit/verify", await http.PlatformTokenAsync());
+        Assert.True(walked["valid"]!.GetValue<bool>());
+        Assert.Equal(3, walked["events"]!.GetValue<long>());
+        Assert.Equal(events[2]["hash"]!.GetValue<string>(), walked["headHash"]!.GetValue<string>());
     }
 
     internal static async Task<HttpStatusCode> StatusAsync(HttpClient http, string token)
